@@ -28,6 +28,10 @@ size_t crypto_encr_iv_len(unsigned encr);	/* explicit IV on the wire */
 size_t crypto_encr_block_len(unsigned encr);	/* padding unit; 1 for stream-like */
 size_t crypto_encr_icv_len(unsigned encr);	/* AEAD tag size, 0 if not AEAD */
 bool crypto_encr_is_aead(unsigned encr);
+/* Whether iketest can run ENCR transform encr with key_bits (the
+ * KEY_LENGTH attribute, 0 if none); tells ENCR_NULL (key length 0) from
+ * an unsupported transform. */
+bool crypto_encr_supported(unsigned encr, unsigned key_bits);
 size_t crypto_integ_key_len(unsigned integ);
 size_t crypto_integ_icv_len(unsigned integ);	/* truncated output */
 size_t crypto_dh_public_len(unsigned group);	/* KE data size */
@@ -211,6 +215,11 @@ struct crypto_key *crypto_key_generate(const char *spec, struct err *e);
 int crypto_key_public_der(const struct crypto_key *k, struct bytes *out,
     struct err *e);
 void crypto_key_free(struct crypto_key *k);
+
+/* Or'ed into crypto_auth_sign's hash for AUTH_DIGITAL_SIGNATURE with an
+ * RSA key: RSASSA-PSS (MGF1 with the same hash, salt as long as the hash;
+ * RFC 7427 A.4, RFC 8247 3.3) instead of PKCS#1 v1.5. */
+#define CRYPTO_AUTH_PSS 0x100u
 
 /* AUTH payload data for method (AUTH_RSA_SIG: PKCS#1 v1.5 SHA-1;
  * AUTH_ECDSA_SHA256_P256/384/512: r | s (RFC 4754); AUTH_DIGITAL_SIGNATURE:

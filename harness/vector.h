@@ -1,4 +1,4 @@
-/* vector: reader of iketest's known-answer files (vectors/*.vec).
+/* vector: reader of iketest's known-answer files (the .vec files in vectors/).
  *
  * The format, one for every source (vectors/README.md has the long form):
  *

@@ -7,12 +7,14 @@
 static unsigned tests, failures;
 static bool started;
 
-/* TAP 14 wants its version line before anything else. */
+/* The version line comes first. TAP 13, not 14: Debian 12's prove
+ * (Test::Harness 3.44) refuses "version 14", and what these tests use
+ * (plans, SKIP, diagnostics) is the same in both. */
 static void start(void)
 {
 	if (!started) {
 		started = true;
-		printf("TAP version 14\n");
+		printf("TAP version 13\n");
 	}
 }
 

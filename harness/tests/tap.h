@@ -1,4 +1,4 @@
-/* tap: a minimal TAP 14 producer for iketest's unit tests, read by prove.
+/* tap: a minimal TAP 13 producer for iketest's unit tests, read by prove.
  * A test with no check is a failure (tap_done says so). */
 #ifndef IKETEST_TAP_H
 #define IKETEST_TAP_H
