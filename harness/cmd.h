@@ -11,5 +11,6 @@ struct cmd {
 };
 
 int cmd_decode(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif

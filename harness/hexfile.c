@@ -137,3 +137,43 @@ int hexfile_load(struct bytes *out, const char *path, struct err *e)
 	bytes_free(&text);
 	return rc;
 }
+
+int hexfile_comment_value(const char *text, size_t len, const char *key,
+    char *out, size_t outlen)
+{
+	size_t klen = strlen(key), i = 0;
+
+	while (i < len) {
+		size_t end = i, p;
+
+		while (end < len && text[end] != '\n')
+			end++;
+		p = i;
+		while (p < end && (text[p] == ' ' || text[p] == '\t'))
+			p++;
+		if (p < end && text[p] == '#') {
+			p++;
+			while (p < end && (text[p] == ' ' || text[p] == '\t'))
+				p++;
+			if (end - p > klen && strncmp(text + p, key, klen) == 0 &&
+			    text[p + klen] == ':') {
+				size_t v = p + klen + 1, ve = end;
+
+				while (v < ve && (text[v] == ' ' || text[v] == '\t'))
+					v++;
+				while (ve > v && (text[ve - 1] == ' ' || text[ve - 1] == '\t' ||
+				    text[ve - 1] == '\r'))
+					ve--;
+				if (outlen == 0)
+					return 0;
+				if (ve - v >= outlen)
+					ve = v + outlen - 1;
+				memcpy(out, text + v, ve - v);
+				out[ve - v] = 0;
+				return 0;
+			}
+		}
+		i = end + 1;
+	}
+	return -1;
+}

@@ -26,6 +26,11 @@ int hexfile_parse(struct bytes *out, const char *text, size_t len,
 /* True when text is entirely commented hex with at least one digit (used
  * to tell a hex file from a raw binary one). */
 bool hexfile_looks_like_hex(const uint8_t *data, size_t len);
+/* The value of a "# key: value" comment line (the golden messages say
+ * "# first-payload: 35 (IDi)" for a bare payload chain), up to the end of
+ * the line, trimmed, into out; 0 if found, -1 if not. */
+int hexfile_comment_value(const char *text, size_t len, const char *key,
+    char *out, size_t outlen);
 /* The whole file into out; errors are "PATH: reason" (strerror). */
 int hexfile_read_file(struct bytes *out, const char *path, struct err *e);
 /* hexfile_read_file + hexfile_parse; errors "PATH: line 3, ...". */

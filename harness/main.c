@@ -7,6 +7,7 @@
 
 static const struct cmd commands[] = {
 	{ "decode", cmd_decode, "pretty-print IKEv2 messages from hex, a file or a pcap" },
+	{ "lint", cmd_lint, "check test scripts (and a profile): syntax, needs" },
 };
 
 static void usage(FILE *out)

@@ -3,6 +3,7 @@
  * line per source the project promises to cover, so that a source that
  * lost its file (or all its cases) shows as a failure. */
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

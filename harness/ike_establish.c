@@ -1,0 +1,190 @@
+/* ike_establish: sending requests, waiting for their responses with
+ * retransmission (RFC 7296 2.1, 2.4), and IKE_SA_INIT + IKE_AUTH in one
+ * call. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ike_int.h"
+#include "names.h"
+
+int ike_send_request(struct ike_sa *sa, struct ike_msg *m,
+    const struct ike_sk_opts *o, const struct ike_transport *t,
+    struct err *e)
+{
+	struct bytes out = BYTES_EMPTY;
+	int rc = -1;
+
+	if (ike_msg_encode(sa, m, o, &out, e) < 0)
+		goto done;
+	if (ike_get(m->hdr, "exchange_type") == EXCH_IKE_SA_INIT &&
+	    bytes_copy(&sa->init_req, &out) < 0) {
+		err_set(e, "%s: out of memory", __func__);
+		goto done;
+	}
+	if (bytes_copy(&sa->last_req, &out) < 0) {
+		err_set(e, "%s: out of memory", __func__);
+		goto done;
+	}
+	if (t->send(t->ctx, out.data, out.len, e) < 0)
+		goto done;
+	sa->next_req_id = (uint32_t)ike_get(m->hdr, "message_id") + 1;
+	rc = 0;
+done:
+	bytes_free(&out);
+	return rc;
+}
+
+int ike_encode_response(struct ike_sa *sa, struct ike_msg *m,
+    const struct ike_sk_opts *o, struct bytes *out, struct err *e)
+{
+	if (ike_msg_encode(sa, m, o, out, e) < 0)
+		return -1;
+	if (ike_get(m->hdr, "exchange_type") == EXCH_IKE_SA_INIT &&
+	    sa->refused == 0 && bytes_copy(&sa->init_resp, out) < 0)
+		return err_set(e, "%s: out of memory", __func__);
+	if (bytes_copy(&sa->last_resp_sent, out) < 0)
+		return err_set(e, "%s: out of memory", __func__);
+	sa->last_resp_id = (uint32_t)ike_get(m->hdr, "message_id");
+	sa->have_resp_sent = true;
+	return 0;
+}
+
+/* Whether rx answers our outstanding request. */
+static bool answers(const struct ike_sa *sa, const struct ike_rx *rx)
+{
+	if (!rx->response || rx->message_id + 1 != sa->next_req_id ||
+	    memcmp(rx->spi_i, sa->spi_i, IKE_SPI_LEN) != 0)
+		return false;
+	/* A protected response that does not decrypt is dropped (2.21.1). */
+	return !rx->has_sk || rx->sk_ok;
+}
+
+int ike_await_response(struct ike_sa *sa, const struct ike_transport *t,
+    unsigned timeout_ms, unsigned tries, struct ike_rx *rx, struct err *e)
+{
+	struct bytes in = BYTES_EMPTY;
+	unsigned sent = 1, skipped = 0;
+	int r, rc = -1;
+
+	ike_rx_free(rx);
+	for (;;) {
+		r = t->recv(t->ctx, &in, (uint64_t)timeout_ms * 1000, e);
+		if (r < 0)
+			goto out;
+		if (r == 0) {
+			if (sent >= tries) {
+				err_set(e, "no response after %u tr%s", sent,
+				    sent == 1 ? "y" : "ies");
+				goto out;
+			}
+			if (t->send(t->ctx, sa->last_req.data, sa->last_req.len,
+			    e) < 0)
+				goto out;
+			sent++;
+			continue;
+		}
+		if (ike_rx_decode(sa, in.data, in.len, false, rx, e) < 0)
+			goto out;
+		if (answers(sa, rx))
+			break;
+		ike_rx_free(rx);
+		if (++skipped > 1000) {
+			err_set(e, "too many unrelated datagrams");
+			goto out;
+		}
+	}
+	if (bytes_copy(&sa->last_resp_recv, &in) < 0) {
+		err_set(e, "%s: out of memory", __func__);
+		goto out;
+	}
+	rc = 0;
+out:
+	bytes_free(&in);
+	return rc;
+}
+
+int ike_exchange(struct ike_sa *sa, struct ike_msg *m,
+    const struct ike_transport *t, const struct ike_config *cfg,
+    struct ike_rx *rx, struct err *e)
+{
+	if (ike_send_request(sa, m, NULL, t, e) < 0)
+		return -1;
+	return ike_await_response(sa, t, cfg->timeout_ms ? cfg->timeout_ms :
+	    1000, cfg->tries ? cfg->tries : 3, rx, e);
+}
+
+static int run_init(struct ike_sa *sa, const struct ike_config *cfg,
+    const struct ike_transport *t, struct err *e)
+{
+	bool cookie_seen = false, ke_seen = false;
+	struct ike_msg m = { 0 };
+	struct ike_rx rx;
+	enum ike_result r;
+	int i;
+
+	memset(&rx, 0, sizeof(rx));
+	for (i = 0; i < 3; i++) {
+		if (ike_build_init_request(sa, cfg, &m, e) < 0)
+			return err_prefix(e, "IKE_SA_INIT");
+		if (ike_exchange(sa, &m, t, cfg, &rx, e) < 0) {
+			ike_msg_free(&m);
+			return err_prefix(e, "IKE_SA_INIT");
+		}
+		ike_msg_free(&m);
+		r = ike_init_response(sa, cfg, &rx, e);
+		if (r == IKE_R_RETRY) {
+			bool cookie = ike_rx_notify(&rx, N_COOKIE) != NULL;
+			ike_rx_free(&rx);
+			if ((cookie && cookie_seen) || (!cookie && ke_seen))
+				return err_set(e, "IKE_SA_INIT: responder asked for %s twice",
+				    cookie ? "a COOKIE" : "another KE group");
+			cookie_seen |= cookie;
+			ke_seen |= !cookie;
+			continue;
+		}
+		ike_rx_free(&rx);
+		return r == IKE_R_OK ? 0 : -1;
+	}
+	return err_set(e, "IKE_SA_INIT: no agreement after 3 requests");
+}
+
+int ike_establish(const struct ike_config *cfg, const struct ike_transport *t,
+    bool with_child, struct ike_sa **out, struct err *e)
+{
+	struct ike_sa *sa = ike_sa_new(true, e);
+	struct ike_msg m = { 0 };
+	struct ike_rx rx;
+	enum ike_result r;
+
+	*out = NULL;
+	memset(&rx, 0, sizeof(rx));
+	if (sa == NULL)
+		return -1;
+	if (run_init(sa, cfg, t, e) < 0)
+		goto fail;
+	if (ike_build_auth_request(sa, cfg, with_child, &m, e) < 0) {
+		err_prefix(e, "IKE_AUTH");
+		goto fail;
+	}
+	if (ike_exchange(sa, &m, t, cfg, &rx, e) < 0) {
+		err_prefix(e, "IKE_AUTH");
+		goto fail;
+	}
+	r = ike_auth_response(sa, cfg, &rx, e);
+	if (r != IKE_R_OK)
+		goto fail;
+	if (with_child && sa->refused) {
+		err_set(e, "IKE_AUTH: IKE SA up, CHILD SA refused with %s",
+		    names_get(NAMES_T_NOTIFY, sa->refused));
+		goto fail;
+	}
+	ike_msg_free(&m);
+	ike_rx_free(&rx);
+	*out = sa;
+	return 0;
+fail:
+	ike_msg_free(&m);
+	ike_rx_free(&rx);
+	ike_sa_free(sa);
+	return -1;
+}

@@ -1,0 +1,102 @@
+/* net: how iketest's IKE messages reach the IUT and come back.
+ *
+ * A transport is a small ops table (send, receive with a deadline, close)
+ * so that the interpreter and the ike module do not care whether messages
+ * travel over real UDP sockets or through something else (a test double).
+ * The UDP back end holds two sockets bound to the harness address: one for
+ * port 500 and one for 4500, where every IKE message carries the 4-byte
+ * non-ESP marker of RFC 3948 2.2 (added on send, checked and removed on
+ * receive; a datagram with a non-zero first word is ESP and is reported
+ * as such, not as IKE).
+ *
+ * Times: every packet has a CLOCK_MONOTONIC timestamp in microseconds
+ * (timing checks) taken as it is read.
+ *
+ * Capture: each test's traffic goes into one pcap file. With capture_if
+ * set and the right privileges, libpcap captures the link itself
+ * (immediate mode, BPF filter on the IUT's address and ports, serviced in
+ * the same poll loop as the sockets), so the file also holds what the IUT
+ * sent that iketest never read. When that is impossible (not root, no such
+ * interface), the file is written from what iketest sent and received
+ * (harness/pcapfile) and net_capture_note says so and why. */
+#ifndef IKETEST_NET_H
+#define IKETEST_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcapfile.h"
+
+struct err;
+
+enum {
+	NET_PORT_IKE = 500,
+	NET_PORT_NATT = 4500,
+	NET_MAX_DATAGRAM = 65535,
+	NET_NOTE_MAX = 1024,
+};
+
+/* Which of the two sockets. */
+enum net_port { NET_IKE, NET_NATT };
+
+/* One datagram as read. data points into the transport's buffer: valid
+ * until the next receive. */
+struct net_packet {
+	const uint8_t *data;
+	size_t len;
+	uint64_t ts_us;			/* CLOCK_MONOTONIC, microseconds */
+	enum net_port port;		/* where it arrived */
+	bool esp;			/* on 4500 without a non-ESP marker */
+	struct pcapfile_endpoint src;
+};
+
+struct net_ops {
+	/* Sends one IKE message (the marker is the transport's business). */
+	int (*send)(void *ctx, enum net_port port, const uint8_t *msg,
+	    size_t len, struct err *e);
+	/* 1 with a packet, 0 when the deadline (monotonic microseconds)
+	 * passed first, -1 on error. */
+	int (*recv)(void *ctx, uint64_t deadline_us, struct net_packet *pkt,
+	    struct err *e);
+};
+
+struct net_config {
+	const char *local_addr;		/* harness address (bound) */
+	uint16_t local_port;		/* 0: ephemeral */
+	uint16_t local_natt_port;	/* 0: ephemeral */
+	const char *iut_addr;		/* where messages go */
+	uint16_t iut_port;		/* 500 unless a test says otherwise */
+	uint16_t iut_natt_port;		/* 4500 likewise */
+	const char *capture_if;		/* NULL: no live capture */
+	const char *pcap_path;		/* NULL: no pcap at all */
+};
+
+/* The UDP back end. */
+struct net;
+
+int net_open(struct net **out, const struct net_config *cfg, struct err *e);
+/* Flushes and closes the pcap; 0, or -1 if it did not reach the file
+ * (the sockets are closed in any case). NULL is fine. */
+int net_close(struct net *n, struct err *e);
+/* The ops table over this transport (ctx = the struct net). */
+const struct net_ops *net_udp_ops(void);
+
+int net_send(struct net *n, enum net_port port, const uint8_t *msg,
+    size_t len, struct err *e);
+int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
+    struct err *e);
+
+/* "live capture on lo (filter: ...)" or "capture from iketest's own
+ * traffic: REASON". */
+const char *net_capture_note(const struct net *n);
+bool net_capture_live(const struct net *n);
+/* The local ports actually bound (ephemeral ones resolved). */
+uint16_t net_local_port(const struct net *n, enum net_port port);
+
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t net_now_us(void);
+/* CLOCK_REALTIME in microseconds (record start times, pcap stamps). */
+uint64_t net_wall_us(void);
+
+#endif

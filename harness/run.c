@@ -1,0 +1,568 @@
+/* run: the interpreter's core: set-up from the profile, the event loop
+ * (one switch over event kinds, no default, so a new kind is a compiler
+ * error until it is handled), TAP lines with YAML diagnostics, and the
+ * result record (harness/RESULTS.md). */
+#include "run_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "profile.h"
+
+const char *run_verdict_name(enum run_verdict v)
+{
+	switch (v) {
+	case RUN_PASS: return "pass";
+	case RUN_FAIL: return "fail";
+	case RUN_SKIP: return "skip";
+	case RUN_TODO: return "todo";
+	case RUN_ERROR: return "error";
+	}
+	return "?";
+}
+
+/* ------------------------------------------------------------ records */
+
+/* A value on one record line: newlines and backslashes escaped. */
+static void run_rec_value(FILE *f, const char *key, const char *v, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "%s ", key);
+	for (i = 0; i < n; i++) {
+		if (v[i] == '\n')
+			fputs("\\n", f);
+		else if (v[i] == '\\')
+			fputs("\\\\", f);
+		else if ((unsigned char)v[i] < 0x20 && v[i] != '\t')
+			fprintf(f, "\\x%02x", (unsigned char)v[i]);
+		else
+			fputc(v[i], f);
+	}
+	fputc('\n', f);
+}
+
+static void run_rec_str(FILE *f, const char *key, const char *v)
+{
+	if (f != NULL)
+		run_rec_value(f, key, v != NULL ? v : "", v != NULL ? strlen(v) : 0);
+}
+
+/* Multi-line text: one "KEY| line" per line, so a reader needs no
+ * escapes and a human reads it as it is. */
+static void run_rec_block(FILE *f, const char *key, const struct bytes *b)
+{
+	size_t i, start = 0;
+
+	if (f == NULL || b->len == 0)
+		return;
+	for (i = 0; i <= b->len; i++)
+		if (i == b->len || b->data[i] == '\n') {
+			if (i > start || i < b->len)
+				fprintf(f, "%s| %.*s\n", key, (int)(i - start),
+				    (const char *)b->data + start);
+			start = i + 1;
+		}
+}
+
+/* ------------------------------------------------------------- checks */
+
+static void run_vappend(struct bytes *b, const char *fmt, va_list ap)
+{
+	char buf[RUN_TEXT_MAX * 2];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	(void)bytes_append(b, buf, (size_t)n);
+	(void)bytes_append(b, "\n", 1);
+}
+
+void run_check_begin(struct run_ctx *c, struct run_check *k, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+	const char *base = strrchr(c->s->path, '/');
+	int n;
+
+	memset(k, 0, sizeof(*k));
+	k->ok = true;
+	k->line = line;
+	n = snprintf(k->desc, sizeof(k->desc), "%s:%d ",
+	    base != NULL ? base + 1 : c->s->path, line);
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(k->desc))
+		vsnprintf(k->desc + n, sizeof(k->desc) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void run_check_fail(struct run_check *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	k->ok = false;
+	va_start(ap, fmt);
+	run_vappend(&k->diag, fmt, ap);
+	va_end(ap);
+}
+
+void run_check_note(struct run_check *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	run_vappend(&k->diag, fmt, ap);
+	va_end(ap);
+}
+
+void run_check_message(struct run_check *k, const struct ike_rx *rx)
+{
+	bytes_free(&k->message);
+	if (rx == NULL || rx->hdr == NULL)
+		return;
+	(void)codec_format(&k->message, rx->hdr, &rx->pr, 0);
+	if (rx->inner != NULL) {
+		(void)bytes_append(&k->message, "SK contents:\n", 13);
+		(void)codec_format(&k->message, rx->inner, &rx->inner_pr, 0);
+	} else if (rx->has_sk) {
+		char line[ERR_TEXT_MAX + 32];
+		int n = snprintf(line, sizeof(line), "SK not opened: %s\n",
+		    rx->sk_error[0] ? rx->sk_error : "no keys");
+
+		if (n > 0)
+			(void)bytes_append(&k->message, line,
+			    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	}
+	/* codec_format NUL-terminates after len; strip it from the text */
+	while (k->message.len > 0 && k->message.data[k->message.len - 1] == '\0')
+		k->message.len--;
+}
+
+/* YAML block scalar lines under a key, indented. */
+static void run_yaml_block(struct run_ctx *c, const char *key,
+    const struct bytes *b)
+{
+	size_t i, start = 0;
+
+	if (b->len == 0)
+		return;
+	fprintf(c->tap, "%s  %s: |\n", c->ind, key);
+	for (i = 0; i <= b->len; i++)
+		if (i == b->len || b->data[i] == '\n') {
+			if (i > start)
+				fprintf(c->tap, "%s    %.*s\n", c->ind,
+				    (int)(i - start), (const char *)b->data + start);
+			start = i + 1;
+		}
+}
+
+static void run_yaml_clauses(struct run_ctx *c)
+{
+	const struct script_clause *cl;
+
+	fprintf(c->tap, "%s  rfc:\n", c->ind);
+	for (cl = c->s->clauses; cl != NULL; cl = cl->next)
+		fprintf(c->tap, "%s    - \"RFC %u %s\"\n", c->ind, cl->rfc,
+		    cl->section);
+}
+
+void run_check_end(struct run_ctx *c, struct run_check *k)
+{
+	const char *verdict;
+
+	c->ntests++;
+	fprintf(c->tap, "%s%s %u - %s", c->ind, k->ok ? "ok" : "not ok",
+	    c->ntests, k->desc);
+	if (c->todo)
+		fprintf(c->tap, " # TODO %s: %s", c->todo_clause,
+		    c->todo_evidence);
+	fputc('\n', c->tap);
+	if (!k->ok) {
+		fprintf(c->tap, "%s  ---\n", c->ind);
+		run_yaml_clauses(c);
+		fprintf(c->tap, "%s  line: %d\n", c->ind, k->line);
+		run_yaml_block(c, "checks", &k->diag);
+		run_yaml_block(c, "received", &k->message);
+		fprintf(c->tap, "%s  pcap: \"%s\"\n", c->ind, c->pcap_path);
+		fprintf(c->tap, "%s  ...\n", c->ind);
+	}
+	fflush(c->tap);
+	if (!k->ok && !c->todo)
+		c->nfail++;
+	if (k->ok && c->todo)
+		c->ntodo_pass++;
+	verdict = k->ok ? (c->todo ? "todo-pass" : "pass") :
+	    (c->todo ? "todo" : "fail");
+	if (c->rec != NULL) {
+		fprintf(c->rec, "check %u\n", c->ntests);
+		fprintf(c->rec, "line %d\n", k->line);
+		run_rec_str(c->rec, "description", k->desc);
+		run_rec_str(c->rec, "verdict", verdict);
+		run_rec_block(c->rec, "detail", &k->diag);
+		run_rec_block(c->rec, "message", &k->message);
+		fprintf(c->rec, "end-check\n");
+	}
+	bytes_free(&k->diag);
+	bytes_free(&k->message);
+}
+
+void run_diag(struct run_ctx *c, const char *fmt, ...)
+{
+	char buf[RUN_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(c->tap, "%s# %s\n", c->ind, buf);
+	run_rec_str(c->rec, "note", buf);
+}
+
+int run_script_error(struct run_ctx *c, int line, const char *fmt, ...)
+{
+	char buf[RUN_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (!c->bad_script) {
+		c->bad_script = true;
+		err_set(&c->script_err, "%s:%d: %s", c->s->path, line, buf);
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------- events */
+
+static int run_events(struct run_ctx *c, const struct script_event *ev);
+
+static int run_capture(struct run_ctx *c, const struct script_event *ev)
+{
+	const struct script_capture *cap = &ev->u.capture;
+	struct codec_node *view;
+	struct run_var *v;
+	struct err e;
+	char text[64];
+	bool is_bytes = false, found = false;
+	struct bytes data = BYTES_EMPTY;
+	uint64_t num = 0;
+	int rc;
+
+	if (strcmp(cap->path, "message") == 0 && !cap->sent) {
+		if (!c->have_rx)
+			return run_script_error(c, ev->pos.line,
+			    "capture %s = message: nothing received yet", cap->var);
+		v = run_var_put(c, cap->var);
+		if (v == NULL || bytes_copy(&v->data, &c->rx.raw) < 0)
+			return run_script_error(c, ev->pos.line, "out of memory");
+		v->is_msg = true;
+		return 0;
+	}
+	if (cap->sent ? !c->have_sent : !c->have_rx)
+		return run_script_error(c, ev->pos.line,
+		    "capture $%s: no message %s yet", cap->var,
+		    cap->sent ? "sent" : "received");
+	view = cap->sent ? run_view(c->sent.hdr, c->sent.inner) :
+	    run_view(c->rx.hdr, c->rx.inner);
+	if (view == NULL)
+		return run_script_error(c, ev->pos.line, "out of memory");
+	rc = run_path_get(c, view, cap->path, ev->pos.line, text, sizeof(text),
+	    &is_bytes, &data, &num, &found, &e);
+	codec_node_free(view);
+	if (rc < 0 || !found) {
+		bytes_free(&data);
+		/* the message lacks the field: a failed check, not a bad script */
+		if (rc == 0) {
+			struct run_check k;
+
+			run_check_begin(c, &k, ev->pos.line, "capture $%s = %s",
+			    cap->var, cap->path);
+			run_check_fail(&k, "%s: not in the %s message", cap->path,
+			    cap->sent ? "sent" : "received");
+			run_check_message(&k, cap->sent ? NULL : &c->rx);
+			run_check_end(c, &k);
+			return 0;
+		}
+		return run_script_error(c, ev->pos.line, "%s", e.text);
+	}
+	v = run_var_put(c, cap->var);
+	if (v == NULL) {
+		bytes_free(&data);
+		return run_script_error(c, ev->pos.line, "out of memory");
+	}
+	v->is_num = !is_bytes;
+	v->num = num;
+	bytes_free(&v->data);
+	v->data = data;
+	return 0;
+}
+
+static int run_let(struct run_ctx *c, const struct script_event *ev)
+{
+	const struct script_value *val = ev->u.let.value;
+	struct run_var *v = run_var_put(c, ev->u.let.var);
+	struct err e;
+
+	if (v == NULL)
+		return run_script_error(c, ev->pos.line, "out of memory");
+	switch (val->kind) {
+	case SCRIPT_V_NUMBER:
+		v->is_num = true;
+		v->num = val->num;
+		return 0;
+	case SCRIPT_V_HEX:
+		v->is_num = false;
+		if (bytes_from_hex(&v->data, val->text, strlen(val->text), &e) < 0)
+			return run_script_error(c, ev->pos.line, "%s", e.text);
+		return 0;
+	case SCRIPT_V_STRING:
+		v->is_num = false;
+		if (bytes_set(&v->data, val->text, val->len) < 0)
+			return run_script_error(c, ev->pos.line, "out of memory");
+		return 0;
+	case SCRIPT_V_VAR: {
+		struct run_var *src = run_var_find(c, val->text);
+
+		if (src == NULL)
+			return run_script_error(c, ev->pos.line,
+			    "$%s is not defined", val->text);
+		v->is_num = src->is_num;
+		v->is_msg = src->is_msg;
+		v->num = src->num;
+		if (bytes_copy(&v->data, &src->data) < 0)
+			return run_script_error(c, ev->pos.line, "out of memory");
+		return 0;
+	}
+	case SCRIPT_V_WORD:
+	case SCRIPT_V_ONEOF:
+		break;
+	}
+	return run_script_error(c, ev->pos.line,
+	    "let $%s: a number, hex, a string or a variable", ev->u.let.var);
+}
+
+static int run_wait(struct run_ctx *c, script_us us)
+{
+	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+
+	(void)c;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static int run_event(struct run_ctx *c, const struct script_event *ev)
+{
+	unsigned i;
+
+	switch (ev->kind) {
+	case SCRIPT_E_SEND:
+		return run_send(c, ev);
+	case SCRIPT_E_EXPECT:
+		return run_expect(c, ev);
+	case SCRIPT_E_SILENCE:
+		return run_silence(c, ev);
+	case SCRIPT_E_RETRANSMITS:
+		return run_retransmits(c, ev);
+	case SCRIPT_E_CAPTURE:
+		return run_capture(c, ev);
+	case SCRIPT_E_LET:
+		return run_let(c, ev);
+	case SCRIPT_E_ESTABLISH:
+		return run_establish(c, ev);
+	case SCRIPT_E_REPEAT:
+		for (i = 0; i < ev->u.repeat.count; i++)
+			if (run_events(c, ev->u.repeat.body) < 0)
+				return -1;
+		return 0;
+	case SCRIPT_E_IUT:
+		return run_iut(c, ev);
+	case SCRIPT_E_WAIT:
+		return run_wait(c, ev->u.wait.duration);
+	}
+	return run_script_error(c, ev->pos.line, "unknown event kind %d",
+	    (int)ev->kind);
+}
+
+static int run_events(struct run_ctx *c, const struct script_event *ev)
+{
+	for (; ev != NULL; ev = ev->next)
+		if (run_event(c, ev) < 0)
+			return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- set-up */
+
+static void run_record_header(struct run_ctx *c)
+{
+	const struct script_clause *cl;
+	char when[64], rfc[1024] = "";
+	time_t t = (time_t)(c->start_wall_us / 1000000);
+	struct tm tm;
+	size_t n = 0;
+	const char *name = profile_get(c->prof, "iut", "name");
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(c->rec, "iketest-record 1\n");
+	run_rec_str(c->rec, "script", c->s->path);
+	run_rec_str(c->rec, "id", c->s->id);
+	run_rec_str(c->rec, "title", c->s->title);
+	for (cl = c->s->clauses; cl != NULL && n < sizeof(rfc); cl = cl->next) {
+		int k = snprintf(rfc + n, sizeof(rfc) - n, "%sRFC %u %s",
+		    n ? ", " : "", cl->rfc, cl->section);
+
+		if (k > 0)
+			n += (size_t)k;
+	}
+	run_rec_str(c->rec, "rfc", rfc);
+	run_rec_str(c->rec, "iut", name != NULL ? name : "unknown");
+	run_rec_str(c->rec, "iut-version", profile_get(c->prof, "iut", "version"));
+	run_rec_str(c->rec, "profile", profile_path(c->prof));
+	run_rec_str(c->rec, "start", when);
+	run_rec_str(c->rec, "pcap", c->pcap_path);
+}
+
+static void run_record_footer(struct run_ctx *c, enum run_verdict v,
+    const char *reason)
+{
+	if (c->rec == NULL)
+		return;
+	fprintf(c->rec, "duration-us %llu\n",
+	    (unsigned long long)(net_now_us() - c->start_us));
+	run_rec_str(c->rec, "verdict", run_verdict_name(v));
+	if (reason != NULL)
+		run_rec_str(c->rec, "reason", reason);
+	fprintf(c->rec, "end\n");
+}
+
+/* DIR/ID.record and DIR/ID.pcap; an id is a file name already, but a
+ * slash in it would leave DIR. */
+static int run_paths(struct run_ctx *c, struct err *e)
+{
+	char id[256];
+	size_t i;
+
+	snprintf(id, sizeof(id), "%s", c->s->id);
+	for (i = 0; id[i] != '\0'; i++)
+		if (id[i] == '/' || (i == 0 && id[i] == '.'))
+			id[i] = '_';
+	if (mkdir(c->o->out_dir, 0755) < 0 && errno != EEXIST)
+		return err_set(e, "%s: %s", c->o->out_dir, strerror(errno));
+	snprintf(c->pcap_path, sizeof(c->pcap_path), "%s/%s.pcap",
+	    c->o->out_dir, id);
+	snprintf(c->rec_path, sizeof(c->rec_path), "%s/%s.record",
+	    c->o->out_dir, id);
+	c->rec = fopen(c->rec_path, "w");
+	if (c->rec == NULL)
+		return err_set(e, "%s: %s", c->rec_path, strerror(errno));
+	return 0;
+}
+
+static void run_ctx_free(struct run_ctx *c)
+{
+	size_t i;
+
+	run_adapter_reap(c);
+	ike_rx_free(&c->rx);
+	ike_msg_free(&c->sent);
+	ike_sa_free(c->sa);
+	if (c->cfg_ready)
+		ike_config_free(&c->cfg);
+	for (i = 0; i < c->nseen; i++)
+		bytes_free(&c->seen[i]);
+	run_vars_free(c);
+	(void)net_close(c->net, NULL);
+	c->net = NULL;
+	if (c->rec != NULL)
+		fclose(c->rec);
+	c->rec = NULL;
+}
+
+static enum run_verdict run_finish(struct run_ctx *c)
+{
+	enum run_verdict v;
+
+	if (c->bad_script) {
+		fprintf(c->tap, "%sBail out! %s\n", c->ind, c->script_err.text);
+		run_rec_str(c->rec, "error", c->script_err.text);
+		v = RUN_ERROR;
+	} else if (c->ntests == 0) {
+		struct run_check k;
+
+		run_check_begin(c, &k, 1, "script checked nothing");
+		run_check_fail(&k, "a script must hold at least one expectation");
+		run_check_end(c, &k);
+	}
+	if (!c->bad_script) {
+		fprintf(c->tap, "%s1..%u\n", c->ind, c->ntests);
+		v = c->nfail > 0 ? RUN_FAIL : c->todo ? RUN_TODO : RUN_PASS;
+	}
+	run_record_footer(c, v, NULL);
+	return v;
+}
+
+enum run_verdict run_script(const struct script *s,
+    const struct profile *prof, const struct run_opts *o, struct err *e)
+{
+	struct run_ctx *c;
+	enum run_verdict v;
+	char why[512];
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		err_set(e, "run: out of memory");
+		return RUN_ERROR;
+	}
+	c->s = s;
+	c->prof = prof;
+	c->o = o;
+	c->tap = o->tap != NULL ? o->tap : stdout;
+	c->ind = o->indent != NULL ? o->indent : "";
+	c->start_us = net_now_us();
+	c->start_wall_us = net_wall_us();
+	c->last_event_us = c->start_us;
+	fprintf(c->tap, "%sTAP version 13\n", c->ind);
+	if (run_paths(c, e) < 0) {
+		fprintf(c->tap, "%sBail out! %s\n", c->ind, e->text);
+		v = RUN_ERROR;
+		goto out;
+	}
+	run_record_header(c);
+	if (script_needs_check(s, prof, why, sizeof(why)) != 0) {
+		fprintf(c->tap, "%s1..0 # SKIP %s\n", c->ind, why);
+		run_record_footer(c, RUN_SKIP, why);
+		v = RUN_SKIP;
+		goto out;
+	}
+	c->todo = profile_deviation(prof, s->id, &c->todo_clause,
+	    &c->todo_evidence) == 1;
+	if (run_transport_init(c, e) < 0) {
+		fprintf(c->tap, "%sBail out! %s\n", c->ind, e->text);
+		run_rec_str(c->rec, "error", e->text);
+		run_record_footer(c, RUN_ERROR, e->text);
+		v = RUN_ERROR;
+		goto out;
+	}
+	run_diag(c, "%s: %s", s->path, s->title);
+	run_diag(c, "pcap %s (%s)", c->pcap_path, net_capture_note(c->net));
+	run_rec_str(c->rec, "capture", net_capture_note(c->net));
+	(void)run_events(c, s->events);
+	v = run_finish(c);
+	if (v == RUN_ERROR)
+		*e = c->script_err;
+out:
+	run_ctx_free(c);
+	free(c);
+	return v;
+}

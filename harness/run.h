@@ -1,0 +1,41 @@
+/* run: the interpreter of the test language. It runs one parsed script
+ * against the IUT a profile describes, writes the script's TAP stream and
+ * a result record (harness/RESULTS.md), and captures a pcap of the test.
+ * `iketest run` (cmd_run.c) is its command line. */
+#ifndef IKETEST_RUN_H
+#define IKETEST_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct err;
+struct profile;
+struct script;
+
+struct run_opts {
+	const char *out_dir;		/* records and pcaps go here */
+	const char *iut_name;		/* --iut NAME: peers/NAME/adapter */
+	const char *adapter;		/* adapter path (overrides profile) */
+	const char *iut_addr;		/* overrides [addresses] iut */
+	const char *local_addr;		/* overrides [addresses] harness */
+	const char *capture_if;		/* overrides [addresses] harness-if */
+	unsigned port, natt_port;	/* IUT ports (0: profile, else 500/4500) */
+	unsigned local_port, local_natt_port;	/* 0: see run.c */
+	bool no_rules;			/* no automatic RFC 7296 rules lines */
+	unsigned adapter_timeout_s;	/* default 60 */
+	const char *indent;		/* prefix of every TAP line ("" or "    ") */
+	FILE *tap;			/* where TAP goes (stdout) */
+};
+
+/* Verdicts of a whole script. */
+enum run_verdict { RUN_PASS, RUN_FAIL, RUN_SKIP, RUN_TODO, RUN_ERROR };
+const char *run_verdict_name(enum run_verdict v);
+
+/* Runs s. Returns the verdict; RUN_ERROR is a bad script or an
+ * environment that does not let it run, with "file:line: message" in e
+ * (already printed as a TAP "Bail out!"). */
+enum run_verdict run_script(const struct script *s,
+    const struct profile *prof, const struct run_opts *o, struct err *e);
+
+#endif

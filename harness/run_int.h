@@ -1,0 +1,156 @@
+/* run_int: what the interpreter's files (run*.c) share. */
+#ifndef IKETEST_RUN_INT_H
+#define IKETEST_RUN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bytes.h"
+#include "err.h"
+#include "ike.h"
+#include "net.h"
+#include "run.h"
+#include "script.h"
+
+enum {
+	RUN_DEFAULT_DEADLINE_US = 5000000,	/* expect without timing */
+	RUN_DEFAULT_TOL_MIN_US = 50000,		/* after D: max(50 ms, 10%) */
+	RUN_DEFAULT_TOL_PCT_X100 = 1000,
+	RUN_SEEN_MAX = 64,			/* matched messages remembered */
+	RUN_TEXT_MAX = 1024,
+};
+
+/* A script variable: a number, bytes, or a whole message. */
+struct run_var {
+	char *name;
+	bool is_num, is_msg;
+	uint64_t num;
+	struct bytes data;
+	struct run_var *next;
+};
+
+/* One checked expectation being written. */
+struct run_check {
+	int line;
+	char desc[RUN_TEXT_MAX];
+	bool ok;
+	struct bytes diag;	/* "field: expected X vs actual Y" lines */
+	struct bytes message;	/* the message decoded, if any */
+};
+
+struct run_ctx {
+	const struct script *s;
+	const struct profile *prof;
+	const struct run_opts *o;
+	FILE *tap;
+	const char *ind;
+	FILE *rec;			/* result record */
+	char pcap_path[4096];
+	char rec_path[4096];
+	char adapter[4096];		/* "" when none */
+	int bg_pid;			/* adapter verb left running, or 0 */
+	/* transport */
+	struct net *net;
+	enum net_port port;		/* where requests go now */
+	struct ike_transport tr;
+	/* IKE state */
+	struct ike_config cfg;
+	bool cfg_ready;
+	struct ike_sa *sa;
+	struct ike_rx rx;		/* last received */
+	bool have_rx;
+	bool rx_answered;		/* we sent a response to rx */
+	struct ike_msg sent;		/* last sent, as built */
+	bool have_sent;
+	/* offers of the last SA/TS we sent, for "one of" / "subset of" */
+	struct ike_proposal offered[IKE_PROPOSAL_MAX];
+	size_t noffered;
+	struct ike_ts_list offered_ts[2];	/* TSi, TSr */
+	bool have_offered_ts[2];
+	/* timing: the previous event that sent or received */
+	uint64_t last_event_us;
+	uint64_t start_us, start_wall_us;
+	/* exact retransmissions of matched messages are passed over */
+	struct bytes seen[RUN_SEEN_MAX];
+	size_t nseen;
+	struct run_var *vars;
+	/* TAP */
+	unsigned ntests, nfail, ntodo_pass;
+	bool todo;
+	const char *todo_clause, *todo_evidence;
+	bool bad_script;
+	struct err script_err;
+};
+
+/* run.c: checks, TAP and record output */
+void run_check_begin(struct run_ctx *c, struct run_check *k, int line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void run_check_fail(struct run_check *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void run_check_note(struct run_check *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void run_check_message(struct run_check *k, const struct ike_rx *rx);
+void run_check_end(struct run_ctx *c, struct run_check *k);
+void run_diag(struct run_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A script error found while running: "file:line: message". -1. */
+int run_script_error(struct run_ctx *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* run_vars.c */
+struct run_var *run_var_find(struct run_ctx *c, const char *name);
+struct run_var *run_var_put(struct run_ctx *c, const char *name);
+void run_vars_free(struct run_ctx *c);
+/* A script value as the text codec_field_parse reads: "12", "0x0102",
+ * "\"text\"", a name; variables substituted. -1 (script error) on an
+ * undefined variable or a message variable. */
+int run_value_text(struct run_ctx *c, const struct script_value *v,
+    char *out, size_t outlen);
+
+/* run_build.c: sends */
+int run_send(struct run_ctx *c, const struct script_event *ev);
+/* A payload node of the script (send lists, establish overrides). */
+int run_payload_build(struct run_ctx *c, const struct script_payload *sp,
+    unsigned exchange, bool response, struct codec_node **out);
+/* The codec field of a payload argument: positional (the idx-th) or
+ * by key; NULL when the payload has none. */
+const char *run_positional_field(const struct codec_node *n, unsigned idx);
+const char *run_key_field(const struct codec_node *n, const char *key);
+/* Applies one argument (key=value or positional) to a payload node. */
+int run_payload_arg(struct run_ctx *c, struct codec_node *n,
+    const struct script_payload *sp, const struct script_arg *a,
+    unsigned positional_index);
+
+/* run_match.c: views, paths and matchers */
+/* A message with the payloads of SK in place of SK (caller frees). */
+struct codec_node *run_view(const struct codec_node *hdr,
+    const struct codec_node *inner);
+/* "N(COOKIE).data" into "N[2].data" for root (a message or a chain):
+ * 0, or 1 when no such payload is there (out then holds the path as
+ * given), -1 on a script error. */
+int run_path_rewrite(struct run_ctx *c, struct codec_node *root,
+    const char *path, char *out, size_t outlen);
+/* Resolves N(TYPE) selectors, then gets the field as text. */
+int run_path_get(struct run_ctx *c, struct codec_node *view,
+    const char *path, int line, char *out, size_t outlen, bool *bytes_field,
+    struct bytes *data, uint64_t *num, bool *found, struct err *e);
+/* All matchers of an expect; failures go into k. */
+void run_match_all(struct run_ctx *c, const struct script_matcher *m,
+    struct codec_node *view, const struct ike_rx *rx, struct run_check *k);
+
+/* run_io.c: receive-side events, establish, iut */
+int run_expect(struct run_ctx *c, const struct script_event *ev);
+int run_silence(struct run_ctx *c, const struct script_event *ev);
+int run_retransmits(struct run_ctx *c, const struct script_event *ev);
+int run_establish(struct run_ctx *c, const struct script_event *ev);
+int run_iut(struct run_ctx *c, const struct script_event *ev);
+int run_transport_init(struct run_ctx *c, struct err *e);
+/* Ends an adapter verb still running in the background (by its pid). */
+void run_adapter_reap(struct run_ctx *c);
+/* Sends bytes on the current port; the time becomes the last event. */
+int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
+    struct err *e);
+
+#endif

@@ -1,0 +1,765 @@
+/* run_io: the events that talk to the IUT besides `send`: expect,
+ * silence, retransmission schedules, establish, and the adapter (iut). */
+#include "run_int.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "profile.h"
+#include "rules.h"
+
+/* ---------------------------------------------------------- transport */
+
+/* IKE moves to 4500 after IKE_SA_INIT when the IUT forces NAT-T (RFC
+ * 7296 2.23): every message but IKE_SA_INIT goes there. */
+static enum net_port run_port_for(struct run_ctx *c, const uint8_t *p,
+    size_t n)
+{
+	const char *v = profile_get(c->prof, "capabilities", "nat-t-forced");
+
+	if (c->port == NET_IKE && v != NULL && strncmp(v, "yes", 3) == 0 &&
+	    n > 18 && p[18] != EXCH_IKE_SA_INIT)
+		return NET_NATT;
+	return c->port;
+}
+
+int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
+    struct err *e)
+{
+	if (net_send(c->net, run_port_for(c, p, n), p, n, e) < 0)
+		return -1;
+	c->last_event_us = net_now_us();
+	return 0;
+}
+
+static int run_tr_send(void *ctx, const uint8_t *p, size_t n, struct err *e)
+{
+	return run_send_bytes(ctx, p, n, e);
+}
+
+static int run_tr_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
+    struct err *e)
+{
+	struct run_ctx *c = ctx;
+	uint64_t deadline = net_now_us() + timeout_us;
+	struct net_packet pkt;
+	int rc;
+
+	for (;;) {
+		rc = net_recv(c->net, deadline, &pkt, e);
+		if (rc <= 0)
+			return rc;
+		if (pkt.esp)
+			continue;
+		c->last_event_us = pkt.ts_us;
+		return bytes_set(out, pkt.data, pkt.len) < 0 ?
+		    err_set(e, "out of memory") : 1;
+	}
+}
+
+/* A profile word, with $NAME taken from the environment (ci/lab env). */
+static const char *run_word(struct run_ctx *c, const char *section,
+    const char *key, struct err *e, bool *bad)
+{
+	size_t n;
+	const char *const *l = profile_get_list(c->prof, section, key, &n);
+	const char *v;
+
+	if (l == NULL || n == 0)
+		return NULL;
+	if (l[0][0] != '$')
+		return l[0];
+	v = getenv(l[0] + 1);
+	if (v == NULL || v[0] == '\0') {
+		*bad = true;
+		err_set(e, "%s: [%s] %s = %s: not set (run inside the lab: set -a; eval \"$(ci/lab env SLOT)\")",
+		    profile_path(c->prof), section, key, l[0]);
+	}
+	return v;
+}
+
+static int run_read_psk(struct run_ctx *c, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t n;
+
+	if (f == NULL)
+		return err_set(e, "psk-file %s: %s", path, strerror(errno));
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	(void)bytes_set(&c->cfg.auth.psk, line, n);
+	memset(line, 0, sizeof(line));
+	return 0;
+}
+
+static int run_cfg_init(struct run_ctx *c, const char *local,
+    const char *iut, struct err *e)
+{
+	char idtext[300];
+	const char *w;
+	bool bad = false;
+
+	ike_config_init(&c->cfg);
+	c->cfg_ready = true;
+	if (ike_policy_from_profile(c->prof, "ike", &c->cfg.ike, e) < 0 ||
+	    ike_policy_from_profile(c->prof, "esp", &c->cfg.esp, e) < 0)
+		return -1;
+	c->cfg.auth.method = AUTH_SHARED_KEY_MIC;
+	w = run_word(c, "auth", "psk-file", e, &bad);
+	if (bad || (w != NULL && run_read_psk(c, w, e) < 0))
+		return -1;
+	w = run_word(c, "auth", "psk-id-harness", e, &bad);
+	if (bad)
+		return -1;
+	if (w == NULL) {
+		snprintf(idtext, sizeof(idtext), "%s:%s",
+		    strchr(local, ':') != NULL ? "ipv6" : "ipv4", local);
+		w = idtext;
+	}
+	if (ike_id_parse(w, &c->cfg.auth.id_type, &c->cfg.auth.id, e) < 0)
+		return -1;
+	w = run_word(c, "addresses", "harness-protected", e, &bad);
+	if (bad || ike_ts_add_prefix(&c->cfg.ts_local, w != NULL ? w : local, e) < 0)
+		return -1;
+	w = run_word(c, "addresses", "protected", e, &bad);
+	if (bad || ike_ts_add_prefix(&c->cfg.ts_peer, w != NULL ? w : iut, e) < 0)
+		return -1;
+	if (ike_addr_parse(local, &c->cfg.local, e) < 0 ||
+	    ike_addr_parse(iut, &c->cfg.peer, e) < 0)
+		return -1;
+	c->cfg.local.port = net_local_port(c->net, NET_IKE);
+	c->cfg.peer.port = (uint16_t)(c->o->port ? c->o->port : NET_PORT_IKE);
+	return 0;
+}
+
+static unsigned run_profile_port(struct run_ctx *c, const char *key,
+    unsigned opt, unsigned def)
+{
+	const char *v = profile_get(c->prof, "addresses", key);
+
+	if (opt != 0)
+		return opt;
+	return v != NULL && atoi(v) > 0 && atoi(v) < 65536 ? (unsigned)atoi(v) : def;
+}
+
+static void run_adapter_path(struct run_ctx *c)
+{
+	const char *a = c->o->adapter;
+
+	if (a == NULL && c->o->iut_name != NULL) {
+		snprintf(c->adapter, sizeof(c->adapter), "peers/%s/adapter",
+		    c->o->iut_name);
+		return;
+	}
+	if (a == NULL)
+		a = profile_get(c->prof, "iut", "adapter");
+	snprintf(c->adapter, sizeof(c->adapter), "%s", a != NULL ? a : "");
+}
+
+int run_transport_init(struct run_ctx *c, struct err *e)
+{
+	struct net_config nc;
+	bool bad = false;
+	const char *iut, *local, *cap;
+
+	memset(&nc, 0, sizeof(nc));
+	iut = c->o->iut_addr != NULL ? c->o->iut_addr :
+	    run_word(c, "addresses", "iut", e, &bad);
+	local = c->o->local_addr != NULL ? c->o->local_addr :
+	    run_word(c, "addresses", "harness", e, &bad);
+	cap = c->o->capture_if != NULL ? c->o->capture_if :
+	    run_word(c, "addresses", "harness-if", e, &bad);
+	if (bad)
+		return -1;
+	if (iut == NULL)
+		return err_set(e, "%s: no [addresses] iut (or --iut-addr)",
+		    profile_path(c->prof));
+	if (local == NULL)
+		local = strchr(iut, ':') != NULL ? "::1" : "127.0.0.1";
+	nc.iut_addr = iut;
+	nc.local_addr = local;
+	nc.iut_port = (uint16_t)run_profile_port(c, "ike-port", c->o->port,
+	    NET_PORT_IKE);
+	nc.iut_natt_port = (uint16_t)run_profile_port(c, "natt-port",
+	    c->o->natt_port, NET_PORT_NATT);
+	/* the IKE ports, unless harness and IUT share an address */
+	nc.local_port = (uint16_t)(c->o->local_port ? c->o->local_port :
+	    strcmp(local, iut) == 0 ? 0 : nc.iut_port);
+	nc.local_natt_port = (uint16_t)(c->o->local_natt_port ?
+	    c->o->local_natt_port : strcmp(local, iut) == 0 ? 0 : nc.iut_natt_port);
+	nc.capture_if = cap;
+	nc.pcap_path = c->pcap_path;
+	if (net_open(&c->net, &nc, e) < 0)
+		return -1;
+	c->port = NET_IKE;
+	c->tr.ctx = c;
+	c->tr.send = run_tr_send;
+	c->tr.recv = run_tr_recv;
+	run_adapter_path(c);
+	if (run_cfg_init(c, local, iut, e) < 0)
+		return -1;
+	c->sa = ike_sa_new(c->s->role == SCRIPT_ROLE_INITIATOR, e);
+	return c->sa != NULL ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ expect */
+
+/* The receive window [lo, hi] after the previous event. */
+static void run_window(const struct script_timing *t, uint64_t *lo,
+    uint64_t *hi)
+{
+	uint64_t tol;
+
+	*lo = 0;
+	switch (t->kind) {
+	case SCRIPT_T_NONE:
+		*hi = RUN_DEFAULT_DEADLINE_US;
+		return;
+	case SCRIPT_T_WITHIN:
+		*hi = t->at;
+		return;
+	case SCRIPT_T_AFTER:
+		tol = t->at / 10000 * RUN_DEFAULT_TOL_PCT_X100;
+		if (tol < RUN_DEFAULT_TOL_MIN_US)
+			tol = RUN_DEFAULT_TOL_MIN_US;
+		break;
+	case SCRIPT_T_RANGE:
+		*lo = t->lo;
+		*hi = t->hi;
+		return;
+	case SCRIPT_T_PERCENT:
+		tol = t->at / 10000 * t->pct_x100;
+		break;
+	case SCRIPT_T_ABS:
+		tol = t->tol;
+		break;
+	default:
+		tol = 0;
+		break;
+	}
+	*lo = t->at > tol ? t->at - tol : 0;
+	*hi = t->at + tol;
+}
+
+static bool run_seen(struct run_ctx *c, const struct bytes *raw)
+{
+	size_t i;
+
+	for (i = 0; i < c->nseen; i++)
+		if (c->seen[i].len == raw->len &&
+		    memcmp(c->seen[i].data, raw->data, raw->len) == 0)
+			return true;
+	return false;
+}
+
+static void run_remember(struct run_ctx *c, const struct bytes *raw)
+{
+	if (c->nseen == RUN_SEEN_MAX) {
+		bytes_free(&c->seen[0]);
+		memmove(&c->seen[0], &c->seen[1],
+		    (RUN_SEEN_MAX - 1) * sizeof(c->seen[0]));
+		c->nseen--;
+		c->seen[c->nseen] = BYTES_EMPTY;
+	}
+	(void)bytes_copy(&c->seen[c->nseen++], raw);
+}
+
+/* Moves the SA forward with what arrived, so later events have keys. */
+static void run_process(struct run_ctx *c)
+{
+	struct err e;
+	enum ike_result r = IKE_R_OK;
+
+	if (!c->rx.response)
+		return;
+	switch (c->rx.exchange) {
+	case EXCH_IKE_SA_INIT:
+		r = ike_init_response(c->sa, &c->cfg, &c->rx, &e);
+		break;
+	case EXCH_IKE_AUTH:
+		r = ike_auth_response(c->sa, &c->cfg, &c->rx, &e);
+		break;
+	case EXCH_CREATE_CHILD_SA:
+		r = ike_create_child_response(c->sa, &c->cfg, &c->rx, &e);
+		break;
+	case EXCH_INFORMATIONAL:
+		r = ike_info_response(c->sa, &c->rx, &e);
+		break;
+	default:
+		return;
+	}
+	if (r == IKE_R_FAIL || r == IKE_R_REFUSED)
+		run_diag(c, "SA state: %s", e.text);
+}
+
+static void run_rules_line(struct run_ctx *c, int line)
+{
+	struct rules_report r;
+	struct run_check k;
+	enum rules_status st;
+	size_t i;
+
+	if (c->o->no_rules)
+		return;
+	st = rules_check(c->rx.exchange, c->rx.response, c->rx.hdr,
+	    c->rx.sk_ok ? c->rx.inner : NULL, &r);
+	if (st == RULES_NO_TABLE)
+		return;
+	run_check_begin(c, &k, line, "%s %s conforms to %s",
+	    names_get(NAMES_T_EXCHANGE, c->rx.exchange),
+	    c->rx.response ? "response" : "request", r.clause);
+	for (i = 0; i < r.count; i++)
+		run_check_fail(&k, "%s", r.text[i]);
+	if (st == RULES_VIOLATES)
+		run_check_message(&k, &c->rx);
+	else if (r.sk_unchecked)
+		run_diag(c, "line %d: SK not opened, its payloads not checked", line);
+	run_check_end(c, &k);
+}
+
+static const char *run_dir_name(enum script_dir d)
+{
+	return d == SCRIPT_DIR_REQUEST ? "request" :
+	    d == SCRIPT_DIR_RESPONSE ? "response" : "message";
+}
+
+/* Waits for the next IKE message that is not a retransmission of one
+ * already matched. 1 got (in c->rx), 0 none before the deadline. */
+static int run_next_message(struct run_ctx *c, uint64_t deadline,
+    uint64_t *ts, struct err *e)
+{
+	struct net_packet pkt;
+	struct ike_rx rx;
+	int rc;
+
+	for (;;) {
+		rc = net_recv(c->net, deadline, &pkt, e);
+		if (rc <= 0)
+			return rc;
+		if (pkt.esp)
+			continue;
+		memset(&rx, 0, sizeof(rx));
+		if (ike_rx_decode(c->sa, pkt.data, pkt.len, false, &rx, e) < 0)
+			return -1;
+		if (run_seen(c, &rx.raw)) {
+			ike_rx_free(&rx);
+			continue;
+		}
+		ike_rx_free(&c->rx);
+		c->rx = rx;
+		c->have_rx = true;
+		c->rx_answered = false;
+		*ts = pkt.ts_us;
+		return 1;
+	}
+}
+
+int run_expect(struct run_ctx *c, const struct script_event *ev)
+{
+	const struct script_expect *x = &ev->u.expect;
+	struct run_check k;
+	struct codec_node *view;
+	uint64_t lo, hi, ts = 0, base = c->last_event_us;
+	char when[32], got[32];
+	struct err e;
+	int rc;
+
+	run_window(&x->timing, &lo, &hi);
+	run_check_begin(c, &k, ev->pos.line, "expect %s %s",
+	    x->any ? "any" : names_get(NAMES_T_EXCHANGE, x->exchange),
+	    run_dir_name(x->dir));
+	rc = run_next_message(c, base + hi, &ts, &e);
+	if (rc <= 0) {
+		script_format_duration(hi, when, sizeof(when));
+		run_check_fail(&k, rc < 0 ? "receive: %s" : "expected a message within %s, actual nothing",
+		    rc < 0 ? e.text : when);
+		run_check_end(c, &k);
+		return 0;
+	}
+	c->last_event_us = ts;
+	run_check_message(&k, &c->rx);
+	if (!x->any && c->rx.exchange != x->exchange)
+		run_check_fail(&k, "field hdr.exchange_type: expected %s vs actual %s",
+		    names_get(NAMES_T_EXCHANGE, x->exchange),
+		    names_get(NAMES_T_EXCHANGE, c->rx.exchange));
+	if (x->dir != SCRIPT_DIR_ANY &&
+	    c->rx.response != (x->dir == SCRIPT_DIR_RESPONSE))
+		run_check_fail(&k, "field hdr.flags.response: expected %d vs actual %d",
+		    x->dir == SCRIPT_DIR_RESPONSE, c->rx.response);
+	if (ts - base < lo) {
+		script_format_duration(lo, when, sizeof(when));
+		script_format_duration(ts - base, got, sizeof(got));
+		run_check_fail(&k, "timing: expected no earlier than %s vs actual %s",
+		    when, got);
+	}
+	if (c->rx.has_sk && !c->rx.sk_ok && c->sa->keys_ready)
+		run_check_fail(&k, "SK: expected to decrypt, actual: %s",
+		    c->rx.sk_error);
+	view = run_view(c->rx.hdr, c->rx.sk_ok ? c->rx.inner : NULL);
+	if (view == NULL)
+		return run_script_error(c, ev->pos.line, "out of memory");
+	if (k.ok)	/* matchers on the wrong message only add noise */
+		run_match_all(c, x->matchers, view, &c->rx, &k);
+	codec_node_free(view);
+	if (c->bad_script) {
+		bytes_free(&k.diag);
+		bytes_free(&k.message);
+		return -1;
+	}
+	if (k.ok)
+		run_remember(c, &c->rx.raw);
+	run_process(c);
+	run_check_end(c, &k);
+	run_rules_line(c, ev->pos.line);
+	return 0;
+}
+
+int run_silence(struct run_ctx *c, const struct script_event *ev)
+{
+	struct run_check k;
+	struct ike_rx rx;
+	struct net_packet pkt;
+	struct err e;
+	uint64_t deadline = net_now_us() + ev->u.silence.duration;
+	char d[32];
+	int rc;
+
+	script_format_duration(ev->u.silence.duration, d, sizeof(d));
+	run_check_begin(c, &k, ev->pos.line, "expect silence for %s", d);
+	rc = net_recv(c->net, deadline, &pkt, &e);
+	if (rc < 0) {
+		run_check_fail(&k, "receive: %s", e.text);
+	} else if (rc == 1) {
+		run_check_fail(&k, "expected nothing, actual a %s of %zu bytes after %llu us",
+		    pkt.esp ? "ESP packet" : "message", pkt.len,
+		    (unsigned long long)(pkt.ts_us - (deadline - ev->u.silence.duration)));
+		memset(&rx, 0, sizeof(rx));
+		if (!pkt.esp && ike_rx_decode(c->sa, pkt.data, pkt.len, false,
+		    &rx, &e) == 0)
+			run_check_message(&k, &rx);
+		ike_rx_free(&rx);
+	}
+	run_check_end(c, &k);
+	return 0;
+}
+
+/* ----------------------------------------------------- retransmissions */
+
+static uint64_t run_tolerance(const struct script_timing *t, uint64_t gap)
+{
+	uint64_t tol;
+
+	switch (t->kind) {
+	case SCRIPT_T_PERCENT:
+		return gap / 10000 * t->pct_x100;
+	case SCRIPT_T_ABS:
+		return t->tol;
+	default:
+		tol = gap / 10000 * RUN_DEFAULT_TOL_PCT_X100;
+		return tol < RUN_DEFAULT_TOL_MIN_US ? RUN_DEFAULT_TOL_MIN_US : tol;
+	}
+}
+
+/* One retransmission, gap after prev, byte for byte. */
+static void run_one_retransmit(struct run_ctx *c, const struct run_var *v,
+    uint64_t gap, uint64_t tol, unsigned k_no, int line, uint64_t *prev)
+{
+	struct run_check k;
+	struct net_packet pkt;
+	struct err e;
+	char g[32], got[32];
+	int rc;
+
+	script_format_duration(gap, g, sizeof(g));
+	run_check_begin(c, &k, line, "retransmission %u of $%s after %s",
+	    k_no, v->name, g);
+	for (;;) {
+		rc = net_recv(c->net, *prev + gap + tol, &pkt, &e);
+		if (rc <= 0 || !pkt.esp)
+			break;
+	}
+	if (rc <= 0) {
+		run_check_fail(&k, rc < 0 ? "receive: %s" :
+		    "expected the same bytes again within %s, actual nothing",
+		    rc < 0 ? e.text : g);
+		run_check_end(c, &k);
+		*prev += gap;
+		return;
+	}
+	if (pkt.len != v->data.len || memcmp(pkt.data, v->data.data, pkt.len) != 0)
+		run_check_fail(&k, "expected the same bytes as $%s (%zu), actual a different message of %zu bytes",
+		    v->name, v->data.len, pkt.len);
+	if (pkt.ts_us - *prev + tol < gap) {
+		script_format_duration(pkt.ts_us - *prev, got, sizeof(got));
+		run_check_fail(&k, "timing: expected %s ± %llu us vs actual %s",
+		    g, (unsigned long long)tol, got);
+	}
+	*prev = pkt.ts_us;
+	c->last_event_us = pkt.ts_us;
+	run_check_end(c, &k);
+}
+
+int run_retransmits(struct run_ctx *c, const struct script_event *ev)
+{
+	const struct script_retransmits *r = &ev->u.retransmits;
+	const struct run_var *v = run_var_find(c, r->var);
+	uint64_t gaps[32], prev = c->last_event_us, tol;
+	size_t n, i;
+	int got;
+
+	if (v == NULL || !v->is_msg)
+		return run_script_error(c, ev->pos.line,
+		    "retransmissions of $%s: not a captured message", r->var);
+	if (r->per_profile) {
+		got = profile_get_numbers(c->prof, "timers", "retransmit", gaps, 32);
+		if (got <= 0)
+			return run_script_error(c, ev->pos.line,
+			    "the profile has no [timers] retransmit");
+		n = (size_t)got;
+	} else {
+		n = r->ngaps < 32 ? r->ngaps : 32;
+		memcpy(gaps, r->gaps, n * sizeof(gaps[0]));
+	}
+	for (i = 0; i < n; i++) {
+		tol = run_tolerance(&r->tolerance, gaps[i]);
+		run_one_retransmit(c, v, gaps[i], tol, (unsigned)i + 1,
+		    ev->pos.line, &prev);
+	}
+	/* then no more of the same bytes for the last gap */
+	if (n > 0) {
+		struct run_check k;
+		struct net_packet pkt;
+		struct err e;
+		uint64_t end = prev + gaps[n - 1] + run_tolerance(&r->tolerance,
+		    gaps[n - 1]);
+
+		run_check_begin(c, &k, ev->pos.line,
+		    "no retransmission of $%s after the last one", v->name);
+		while ((got = net_recv(c->net, end, &pkt, &e)) == 1)
+			if (!pkt.esp && pkt.len == v->data.len &&
+			    memcmp(pkt.data, v->data.data, pkt.len) == 0)
+				run_check_fail(&k, "expected no more, actual one more retransmission");
+		if (got < 0)
+			run_check_fail(&k, "receive: %s", e.text);
+		run_check_end(c, &k);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- establish */
+
+/* SA(ike: ...) and SA(esp: ...) in establish replace the policies. */
+static int run_establish_overrides(struct run_ctx *c,
+    const struct script_payload *sp)
+{
+	const struct script_proposal *pr;
+	const struct script_transform *t;
+
+	for (; sp != NULL; sp = sp->next) {
+		if (sp->type != PL_SA) {
+			run_diag(c, "establish: %s ignored (only SA overrides)", sp->name);
+			continue;
+		}
+		for (pr = sp->proposals; pr != NULL; pr = pr->next) {
+			struct ike_policy *pol = pr->protocol == PROTO_ESP ||
+			    pr->protocol == PROTO_AH ? &c->cfg.esp : &c->cfg.ike;
+
+			if (pr == sp->proposals)
+				pol->n = 0;
+			pol->protocol = pr->protocol ? pr->protocol : PROTO_IKE;
+			for (t = pr->transforms; t != NULL &&
+			    pol->n < IKE_TRANSFORM_MAX; t = t->next) {
+				pol->t[pol->n].type = t->type;
+				pol->t[pol->n].id = t->id;
+				pol->t[pol->n].key_bits = t->keylen;
+				pol->n++;
+			}
+		}
+	}
+	return 0;
+}
+
+int run_establish(struct run_ctx *c, const struct script_event *ev)
+{
+	const struct script_establish *es = &ev->u.establish;
+	struct run_check k;
+	struct ike_sa *sa = NULL;
+	struct err e;
+	bool child = es->what == SCRIPT_SA_CHILD;
+
+	run_check_begin(c, &k, ev->pos.line, "establish %s",
+	    child ? "child" : "ike");
+	run_establish_overrides(c, es->payloads);
+	if (ike_establish(&c->cfg, &c->tr, child, &sa, &e) < 0) {
+		run_check_fail(&k, "expected an IKE SA%s, actual: %s",
+		    child ? " with a CHILD SA" : "", e.text);
+	} else {
+		ike_sa_free(c->sa);
+		c->sa = sa;
+		memcpy(c->offered, sa->offered, sizeof(c->offered));
+		c->noffered = sa->noffered;
+		if (child && sa->nchild == 0)
+			run_check_fail(&k, "expected a CHILD SA, actual none (%s)",
+			    sa->refused ? names_get(NAMES_T_NOTIFY, sa->refused) :
+			    "no reason given");
+	}
+	run_check_end(c, &k);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- iut */
+
+/* Runs the adapter with args; its output goes to stderr (stdout is TAP).
+ * Returns its exit status, or -1 when it could not run or timed out. */
+void run_adapter_reap(struct run_ctx *c)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int status;
+
+	if (c->bg_pid <= 0)
+		return;
+	if (waitpid(c->bg_pid, &status, WNOHANG) == 0) {
+		kill(c->bg_pid, SIGTERM);
+		nanosleep(&ts, NULL);
+		if (waitpid(c->bg_pid, &status, WNOHANG) == 0) {
+			kill(c->bg_pid, SIGKILL);
+			waitpid(c->bg_pid, &status, 0);
+		}
+	}
+	c->bg_pid = 0;
+}
+
+static int run_adapter(struct run_ctx *c, const char *const *args,
+    bool background, struct err *e)
+{
+	char *argv[8];
+	unsigned limit = c->o->adapter_timeout_s ? c->o->adapter_timeout_s : 60;
+	uint64_t end = net_now_us() + (uint64_t)limit * 1000000u;
+	pid_t pid, w;
+	int status, i;
+
+	argv[0] = c->adapter;
+	for (i = 0; args[i] != NULL && i < 6; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return err_set(e, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(2, 1);
+		execv(c->adapter, argv);
+		_exit(127);
+	}
+	if (background) {
+		/* initiate, rekey, terminate: the IUT's messages must be read
+		 * (and timed) while the adapter still waits for its daemon */
+		c->bg_pid = pid;
+		return 0;
+	}
+	for (;;) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (net_now_us() > end) {
+			kill(pid, SIGTERM);
+			nanosleep(&ts, NULL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return err_set(e, "%s %s: no answer after %u s", c->adapter,
+			    args[0], limit);
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (!WIFEXITED(status))
+		return err_set(e, "%s %s: killed by signal", c->adapter, args[0]);
+	if (WEXITSTATUS(status) == 127)
+		return err_set(e, "%s: could not run", c->adapter);
+	return WEXITSTATUS(status);
+}
+
+/* Liveness on the IKE SA: an empty INFORMATIONAL request answered. */
+static void run_liveness(struct run_ctx *c, struct run_check *k)
+{
+	struct ike_msg m = { NULL, NULL };
+	struct ike_rx rx;
+	struct err e;
+
+	if (c->sa == NULL || c->sa->state != IKE_S_ESTABLISHED)
+		return;
+	memset(&rx, 0, sizeof(rx));
+	if (ike_build_info_empty(c->sa, &m, &e) < 0 ||
+	    ike_exchange(c->sa, &m, &c->tr, &c->cfg, &rx, &e) < 0)
+		run_check_fail(k, "liveness (empty INFORMATIONAL): expected an answer, actual: %s",
+		    e.text);
+	ike_msg_free(&m);
+	ike_rx_free(&rx);
+}
+
+int run_iut(struct run_ctx *c, const struct script_event *ev)
+{
+	const struct script_iut *u = &ev->u.iut;
+	const char *sa = u->target == SCRIPT_SA_IKE ? "ike" :
+	    u->target == SCRIPT_SA_CHILD ? "child" : NULL;
+	const char *args[4] = { NULL, NULL, NULL, NULL };
+	struct run_check k;
+	struct err e;
+	int rc = 0;
+
+	run_check_begin(c, &k, ev->pos.line, "iut %s%s%s",
+	    script_iut_verb_name(u->verb), sa ? " " : "", sa ? sa : "");
+	if (c->adapter[0] == '\0' && u->verb != SCRIPT_IUT_ALIVE) {
+		run_check_fail(&k, "no adapter for this IUT ([iut] adapter or --iut)");
+		run_check_end(c, &k);
+		return 0;
+	}
+	switch (u->verb) {
+	case SCRIPT_IUT_INITIATE: args[0] = "initiate"; break;
+	case SCRIPT_IUT_REKEY: args[0] = "rekey"; args[1] = sa; break;
+	case SCRIPT_IUT_TERMINATE: args[0] = "terminate"; break;
+	case SCRIPT_IUT_START: args[0] = "start"; break;
+	case SCRIPT_IUT_STOP: args[0] = "stop"; break;
+	case SCRIPT_IUT_ALIVE: args[0] = "status"; break;
+	case SCRIPT_IUT_RESTART:
+		args[0] = "stop";
+		if ((rc = run_adapter(c, args, false, &e)) == 0) {
+			args[0] = "start";
+			if ((rc = run_adapter(c, args, false, &e)) == 0) {
+				args[0] = "configure";
+				args[1] = profile_path(c->prof);
+			}
+		}
+		break;
+	}
+	run_adapter_reap(c);
+	if (rc == 0 && c->adapter[0] != '\0')
+		rc = run_adapter(c, args, u->verb == SCRIPT_IUT_INITIATE ||
+		    u->verb == SCRIPT_IUT_REKEY || u->verb == SCRIPT_IUT_TERMINATE,
+		    &e);
+	/* initiate returns once the IUT started: its messages may be on
+	 * their way, and they count from here */
+	c->last_event_us = net_now_us();
+	if (rc < 0)
+		run_check_fail(&k, "adapter: %s", e.text);
+	else if (rc != 0 && !(u->verb == SCRIPT_IUT_INITIATE && rc == 1))
+		run_check_fail(&k, "adapter %s: expected exit 0, actual %d",
+		    args[0], rc);
+	if (u->verb == SCRIPT_IUT_ALIVE)
+		run_liveness(c, &k);
+	if (u->verb == SCRIPT_IUT_ALIVE || !k.ok)
+		run_check_end(c, &k);
+	else
+		bytes_free(&k.diag);
+	return 0;
+}
