@@ -77,7 +77,7 @@ void bytes_free(struct bytes *b)
 	*b = BYTES_EMPTY;
 }
 
-static int hex_value(char c)
+int bytes_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -103,7 +103,7 @@ int bytes_from_hex(struct bytes *b, const char *hex, size_t len,
 
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
 			continue;
-		v = hex_value(c);
+		v = bytes_hex_digit(c);
 		if (v < 0)
 			return err_set(e, "not a hex digit at offset %zu: '%c'",
 			    i, c >= 32 && c < 127 ? c : '?');

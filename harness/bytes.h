@@ -30,6 +30,8 @@ void bytes_free(struct bytes *b);
  * error naming its offset. */
 int bytes_from_hex(struct bytes *b, const char *hex, size_t len,
     struct err *e);
+/* The value of one hex digit, or -1. */
+int bytes_hex_digit(int c);
 /* Lower-case hex of p[0..n), NUL-terminated, into out (2n+1 bytes). */
 void bytes_to_hex(const uint8_t *p, size_t n, char *out);
 

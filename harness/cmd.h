@@ -12,5 +12,6 @@ struct cmd {
 
 int cmd_decode(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

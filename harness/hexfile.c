@@ -7,17 +7,6 @@
 #include "bytes.h"
 #include "err.h"
 
-static int hexfile_digit(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool hexfile_is_separator(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' ||
@@ -48,7 +37,7 @@ int hexfile_parse(struct bytes *out, const char *text, size_t len,
 		}
 		if (hexfile_is_separator(c))
 			continue;
-		v = hexfile_digit(c);
+		v = bytes_hex_digit(c);
 		if (v < 0)
 			return err_set(e, "line %zu, column %zu: not a hex digit '%c' (0x%02x)",
 			    line, i - line_start + 1, c >= 32 && c < 127 ? c : '?', c);
@@ -83,7 +72,7 @@ bool hexfile_looks_like_hex(const uint8_t *data, size_t len)
 		}
 		if (hexfile_is_separator(c))
 			continue;
-		if (hexfile_digit(c) < 0)
+		if (bytes_hex_digit(c) < 0)
 			return false;
 		digits++;
 	}

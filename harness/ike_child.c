@@ -436,6 +436,8 @@ static int resp_child(struct ike_sa *sa, const struct ike_config *cfg,
 	memset(&c, 0, sizeof(c));
 	if (ni == NULL)
 		return ike_refuse(sa, rx, true, N_INVALID_SYNTAX, NULL, 0, out, e);
+	/* RFC 7296 3.10.1: a rekey of a CHILD SA we do not have is answered
+	 * CHILD_SA_NOT_FOUND, and nothing is created (2.25). */
 	if (rk && (ike_get_data(rk, "spi")->len != IKE_CHILD_SPI_LEN ||
 	    !ike_sa_find_child(sa, ike_get_data(rk, "spi")->data, false)))
 		return ike_refuse(sa, rx, true, N_CHILD_SA_NOT_FOUND, NULL, 0,
@@ -633,6 +635,8 @@ int ike_resp_informational(struct ike_sa *sa, const struct ike_config *cfg,
 	int rc = -1;
 
 	(void)cfg;
+	/* RFC 7296 1.4.1: SPIs we do not know are ignored; with none left the
+	 * response is an empty INFORMATIONAL. */
 	for (i = 1; (d = ike_rx_find(rx, PL_D, i)) != NULL; i++) {
 		if (ike_get(d, "protocol") == PROTO_IKE)
 			del_ike = true;

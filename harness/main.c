@@ -8,6 +8,7 @@
 static const struct cmd commands[] = {
 	{ "decode", cmd_decode, "pretty-print IKEv2 messages from hex, a file or a pcap" },
 	{ "lint", cmd_lint, "check test scripts (and a profile): syntax, needs" },
+	{ "run", cmd_run, "run test scripts against an IUT: TAP, records, pcaps" },
 };
 
 static void usage(FILE *out)

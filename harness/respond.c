@@ -1,6 +1,8 @@
 /* respond: dispatch of requests to IKE SAs, the Message-ID window (RFC
- * 7296 2.1-2.3), cookies (2.6), silent drops (2.21.1). */
+ * 7296 2.1-2.3), cookies (2.6), version and critical-payload checks (2.5),
+ * requests outside any SA (2.21.4), silent drops (2.21.1). */
 #include <string.h>
+#include <time.h>
 
 #include "ike_int.h"
 #include "names.h"
@@ -11,6 +13,7 @@ int respond_init(struct respond *r, struct ike_config *cfg, struct err *e)
 	memset(r, 0, sizeof(*r));
 	r->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
+	r->notify_rate = RESPOND_NOTIFY_RATE;
 	return crypto_random(r->cookie_secret, sizeof(r->cookie_secret), e);
 }
 
@@ -21,14 +24,64 @@ void respond_free(struct respond *r)
 	for (i = 0; i < r->nsa; i++)
 		ike_sa_free(r->sa[i]);
 	ike_config_free(&r->cfg);
+	ike_auth_conf_free(&r->cert_auth);
 	memset(r, 0, sizeof(*r));
+}
+
+static uint64_t now_us(const struct respond *r)
+{
+	struct timespec ts;
+
+	if (r->clock_us)
+		return r->clock_us();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static void log_line(struct respond *r, const char *dir, const char *text)
 {
 	if (r->log) {
-		fprintf(r->log, "%s %s\n", dir, text);
+		fprintf(r->log, "%s%s%s %s\n", dir, r->peer_text ? " " : "",
+		    r->peer_text ? r->peer_text : "", text);
 		fflush(r->log);
+	}
+}
+
+static void spi_hex(const uint8_t *spi, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[spi[i] >> 4];
+		out[2 * i + 1] = hex[spi[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* "= IKE SA i/r established: suite" and a line per CHILD SA (no keys). */
+static void log_sa(struct respond *r, const struct ike_sa *sa,
+    const char *what)
+{
+	char si[17], sr[17], ci[9], co[9], alg[256], line[512];
+	size_t k;
+
+	if (r->log == NULL)
+		return;
+	spi_hex(sa->spi_i, IKE_SPI_LEN, si);
+	spi_hex(sa->spi_r, IKE_SPI_LEN, sr);
+	ike_proposal_format(&sa->proposal, alg, sizeof(alg));
+	snprintf(line, sizeof(line), "IKE SA %s/%s %s: %s, %zu CHILD SA%s",
+	    si, sr, what, alg, sa->nchild, sa->nchild == 1 ? "" : "s");
+	log_line(r, "=", line);
+	for (k = 0; k < sa->nchild; k++) {
+		spi_hex(sa->child[k].spi_in, IKE_CHILD_SPI_LEN, ci);
+		spi_hex(sa->child[k].spi_out, IKE_CHILD_SPI_LEN, co);
+		ike_proposal_format(&sa->child[k].proposal, alg, sizeof(alg));
+		snprintf(line, sizeof(line), "CHILD SA %s in %s out %s: %s",
+		    names_get(NAMES_T_PROTOCOL, sa->child[k].protocol), ci, co,
+		    alg);
+		log_line(r, "=", line);
 	}
 }
 
@@ -50,7 +103,41 @@ static struct ike_sa *find_sa(struct respond *r, const struct ike_rx *rx,
 static void remove_sa(struct respond *r, size_t i)
 {
 	ike_sa_free(r->sa[i]);
-	r->sa[i] = r->sa[--r->nsa];
+	r->nsa--;
+	r->sa[i] = r->sa[r->nsa];
+	r->seen_us[i] = r->seen_us[r->nsa];
+}
+
+static void add_sa(struct respond *r, struct ike_sa *sa, uint64_t now,
+    const struct ike_sa *keep)
+{
+	size_t i, old = r->sa[0] == keep ? 1 : 0;
+
+	if (r->nsa == RESPOND_SA_MAX) {
+		/* Full: the least recently used SA (but keep) makes room. */
+		for (i = old + 1; i < r->nsa; i++)
+			if (r->sa[i] != keep && r->seen_us[i] < r->seen_us[old])
+				old = i;
+		log_sa(r, r->sa[old], "forgotten (table full)");
+		remove_sa(r, old);
+	}
+	r->sa[r->nsa] = sa;
+	r->seen_us[r->nsa++] = now;
+}
+
+/* Half-open SAs whose IKE_AUTH never came are forgotten (2.6: a
+ * responder keeps as little half-open state as it can). */
+static void expire(struct respond *r, uint64_t now)
+{
+	size_t i = 0;
+
+	while (i < r->nsa) {
+		if (r->sa[i]->state == IKE_S_INIT_DONE &&
+		    now - r->seen_us[i] > RESPOND_HALF_OPEN_US)
+			remove_sa(r, i);
+		else
+			i++;
+	}
 }
 
 static size_t half_open(const struct respond *r)
@@ -60,6 +147,72 @@ static size_t half_open(const struct respond *r)
 	for (i = 0; i < r->nsa; i++)
 		n += r->sa[i]->state == IKE_S_INIT_DONE;
 	return n;
+}
+
+static uint64_t spi_u64(const uint8_t s[static IKE_SPI_LEN])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < IKE_SPI_LEN; i++)
+		v = v << 8 | s[i];
+	return v;
+}
+
+/* Whether another unprotected error notify may go out this second: they
+ * answer unauthenticated messages, so an attacker must not be able to
+ * turn the responder into a reflector (RFC 7296 2.21.4: "rate limit"). */
+static bool notify_allowed(struct respond *r, uint64_t now)
+{
+	if (now - r->notify_window_us >= 1000000u || now < r->notify_window_us) {
+		r->notify_window_us = now;
+		r->notify_sent = 0;
+	}
+	if (r->notify_sent >= r->notify_rate)
+		return false;
+	r->notify_sent++;
+	return true;
+}
+
+/* An unprotected response outside any IKE SA (RFC 7296 1.5, 2.21.4): the
+ * request's SPIs, exchange type and Message ID, R set, I the opposite of
+ * the request's, version 2.0, one Notify. */
+static int clear_notify(struct respond *r, const struct ike_rx *rx,
+    unsigned type, uint64_t now, struct bytes *out, struct err *e)
+{
+	struct codec_node *hdr;
+	int rc;
+
+	if (!notify_allowed(r, now)) {
+		r->dropped++;
+		return 0;
+	}
+	if ((hdr = codec_message_new()) == NULL)
+		return err_set(e, "%s: out of memory", __func__);
+	if (ike_set(hdr, "spi_i", spi_u64(rx->spi_i)) < 0 ||
+	    ike_set(hdr, "spi_r", spi_u64(rx->spi_r)) < 0 ||
+	    ike_set(hdr, "exchange_type", rx->exchange) < 0 ||
+	    ike_set(hdr, "flags.initiator", !rx->initiator) < 0 ||
+	    ike_set(hdr, "flags.response", 1) < 0 ||
+	    ike_set(hdr, "message_id", rx->message_id) < 0 ||
+	    ike_notify_add(hdr, 0, NULL, 0, type, NULL, 0) == NULL) {
+		codec_node_free(hdr);
+		return err_set(e, "%s: out of memory", __func__);
+	}
+	rc = codec_encode(hdr, out, e);
+	codec_node_free(hdr);
+	return rc;
+}
+
+/* The type of the first unrecognized payload with the critical bit set
+ * (RFC 7296 2.5, 3.2), or -1. Only a type the codec has no table for is
+ * "unrecognized": a known payload with the bit set is processed. */
+static int critical_unknown(const struct codec_problems *pr)
+{
+	const struct codec_problem *p =
+	    codec_problems_find(pr, CODEC_P_UNKNOWN_PAYLOAD_CRITICAL);
+
+	return p && p->node ? (int)p->node->ptype : -1;
 }
 
 /* COOKIE = SHA-256(secret | Ni | SPIi) (2.6 suggests a hash with a secret). */
@@ -105,15 +258,17 @@ static int check_cookie(struct respond *r, struct ike_sa *tmp,
 }
 
 static int handle_init(struct respond *r, const struct ike_rx *rx,
-    struct bytes *out, struct err *e)
+    uint64_t now, struct bytes *out, struct err *e)
 {
 	struct ike_sa *sa;
 	struct ike_msg m = { 0 };
 	size_t idx;
-	int rc;
+	uint8_t crit;
+	int rc, t;
 
 	if ((sa = find_sa(r, rx, &idx)) != NULL) {
 		/* A retransmitted IKE_SA_INIT: the same response bytes. */
+		r->seen_us[idx] = now;
 		if (sa->have_resp_sent && sa->last_resp_id == 0)
 			return bytes_copy(out, &sa->last_resp_sent);
 		return 0;
@@ -121,29 +276,66 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 	if ((sa = ike_sa_new(false, e)) == NULL)
 		return -1;
 	memcpy(sa->spi_i, rx->spi_i, IKE_SPI_LEN);
-	rc = check_cookie(r, sa, rx, &m, e);
-	if (rc == 0)
-		rc = ike_resp_init(sa, &r->cfg, rx, &m, e);
+	if ((t = critical_unknown(&rx->pr)) >= 0) {
+		/* RFC 7296 2.5: rejected, the type as data (3.10.1); SPIr
+		 * stays zero: no SA was made. */
+		crit = (uint8_t)t;
+		rc = ike_refuse(sa, rx, false, N_UNSUPPORTED_CRITICAL_PAYLOAD,
+		    &crit, 1, &m, e);
+	} else {
+		rc = check_cookie(r, sa, rx, &m, e);
+		if (rc == 0)
+			rc = ike_resp_init(sa, &r->cfg, rx, &m, e);
+	}
 	if (rc >= 0)
 		rc = ike_encode_response(sa, &m, NULL, out, e);
 	ike_msg_free(&m);
-	if (rc < 0 || sa->refused || r->nsa == RESPOND_SA_MAX) {
+	if (rc < 0 || sa->refused) {
 		ike_sa_free(sa);
 		return rc < 0 ? -1 : 0;
 	}
-	r->sa[r->nsa++] = sa;
+	add_sa(r, sa, now, NULL);
 	return 0;
+}
+
+/* IKE_AUTH with the credentials the initiator's ID calls for. */
+static int dispatch_auth(struct respond *r, struct ike_sa *sa,
+    const struct ike_rx *rx, struct ike_msg *m, struct err *e)
+{
+	struct codec_node *idi = ike_rx_find(rx, PL_IDi, 1);
+	struct ike_config c;
+
+	if (sa->state != IKE_S_INIT_DONE)
+		return ike_refuse(sa, rx, true, N_INVALID_SYNTAX, NULL, 0, m, e);
+	if (r->cert_auth.method == 0 || idi == NULL ||
+	    ike_get(idi, "id_type") != ID_FQDN)
+		return ike_resp_auth(sa, &r->cfg, rx, m, e);
+	c = r->cfg;		/* a shallow copy: nothing in it is freed */
+	c.auth = r->cert_auth;
+	return ike_resp_auth(sa, &c, rx, m, e);
 }
 
 static int dispatch(struct respond *r, struct ike_sa *sa,
     const struct ike_rx *rx, struct ike_msg *m, struct err *e)
 {
+	int t = critical_unknown(&rx->inner_pr);
+	uint8_t crit;
+
+	if (t < 0)
+		t = critical_unknown(&rx->pr);
+	if (t >= 0) {
+		/* RFC 7296 2.5: the message is rejected, its response holds
+		 * UNSUPPORTED_CRITICAL_PAYLOAD with the type (3.10.1). An
+		 * IKE_AUTH refused so leaves no usable IKE SA (2.21.2). */
+		crit = (uint8_t)t;
+		if (rx->exchange == EXCH_IKE_AUTH)
+			sa->state = IKE_S_DELETED;
+		return ike_refuse(sa, rx, true, N_UNSUPPORTED_CRITICAL_PAYLOAD,
+		    &crit, 1, m, e);
+	}
 	switch (rx->exchange) {
 	case EXCH_IKE_AUTH:
-		if (sa->state != IKE_S_INIT_DONE)
-			return ike_refuse(sa, rx, true, N_INVALID_SYNTAX, NULL,
-			    0, m, e);
-		return ike_resp_auth(sa, &r->cfg, rx, m, e);
+		return dispatch_auth(r, sa, rx, m, e);
 	case EXCH_CREATE_CHILD_SA:
 		return ike_resp_create_child(sa, &r->cfg, rx, m, e);
 	case EXCH_INFORMATIONAL:
@@ -153,17 +345,48 @@ static int dispatch(struct respond *r, struct ike_sa *sa,
 	}
 }
 
+/* After a request was answered: counters, log, SA table. */
+static void settle(struct respond *r, struct ike_sa *sa, enum ike_state was,
+    uint64_t now)
+{
+	struct ike_sa *nsa;
+	size_t i;
+
+	if (was != IKE_S_ESTABLISHED && sa->state == IKE_S_ESTABLISHED) {
+		r->established++;
+		log_sa(r, sa, "established");
+	}
+	if (sa->rekeyed) {
+		nsa = sa->rekeyed;
+		sa->rekeyed = NULL;
+		r->established++;
+		log_sa(r, nsa, "established by rekey");
+		add_sa(r, nsa, now, sa);
+	}
+	if (sa->state != IKE_S_DELETED)
+		return;
+	r->deleted++;
+	log_sa(r, sa, "deleted");
+	for (i = 0; i < r->nsa; i++)
+		if (r->sa[i] == sa) {
+			remove_sa(r, i);
+			break;
+		}
+}
+
 static int handle_protected(struct respond *r, const uint8_t *p, size_t n,
-    struct ike_rx *rx, struct bytes *out, struct err *e)
+    struct ike_rx *rx, uint64_t now, struct bytes *out, struct err *e)
 {
 	struct ike_msg m = { 0 };
 	struct ike_sa *sa;
+	enum ike_state was;
 	size_t idx;
 	int rc;
 
 	if ((sa = find_sa(r, rx, &idx)) == NULL) {
-		r->dropped++;	/* unknown SPIs: no state to answer from */
-		return 0;
+		/* RFC 7296 2.21.4: a request for an unknown IKE SA "MAY"
+		 * get an unprotected INVALID_IKE_SPI, rate limited. */
+		return clear_notify(r, rx, N_INVALID_IKE_SPI, now, out, e);
 	}
 	if (rx->message_id + 1 == sa->next_peer_id && sa->have_resp_sent &&
 	    sa->last_resp_id == rx->message_id)
@@ -179,6 +402,8 @@ static int handle_protected(struct respond *r, const uint8_t *p, size_t n,
 		r->dropped++;	/* broken ICV: silently (2.21.1, 3.14) */
 		return 0;
 	}
+	r->seen_us[idx] = now;
+	was = sa->state;
 	rc = dispatch(r, sa, rx, &m, e);
 	if (rc == 0)
 		rc = ike_encode_response(sa, &m, NULL, out, e);
@@ -186,39 +411,44 @@ static int handle_protected(struct respond *r, const uint8_t *p, size_t n,
 	if (rc < 0)
 		return -1;
 	sa->next_peer_id++;
-	if (sa->state == IKE_S_DELETED) {
-		remove_sa(r, idx);
-		return 0;
-	}
-	if (sa->rekeyed) {
-		struct ike_sa *nsa = sa->rekeyed;
-		sa->rekeyed = NULL;
-		if (r->nsa < RESPOND_SA_MAX)
-			r->sa[r->nsa++] = nsa;
-		else
-			ike_sa_free(nsa);
-	}
+	settle(r, sa, was, now);
 	return 0;
 }
 
 int respond_handle(struct respond *r, const uint8_t *p, size_t n,
     struct bytes *out, struct err *e)
 {
+	uint64_t now = now_us(r);
 	struct ike_rx rx;
 	char line[512];
 	int rc = 0;
 
 	out->len = 0;
+	expire(r, now);
 	if (ike_rx_decode(NULL, p, n, false, &rx, e) < 0)
 		return -1;
 	ike_rx_summary(&rx, line, sizeof(line));
 	log_line(r, "<", line);
-	if (n < 28 || rx.response)
+	if (n < 28 || rx.response || rx.major < 2) {
+		/* Too short, a response (never answered: 1.5), or IKEv1. */
 		r->dropped++;
-	else if (rx.exchange == EXCH_IKE_SA_INIT && rx.message_id == 0)
-		rc = handle_init(r, &rx, out, e);
-	else
-		rc = handle_protected(r, p, n, &rx, out, e);
+	} else if (rx.major > 2) {
+		/* RFC 7296 2.5: dropped, and INVALID_MAJOR_VERSION with the
+		 * closest version we support (2.0) in the clear. A higher
+		 * minor version is ignored ("MUST ignore"). */
+		rc = clear_notify(r, &rx, N_INVALID_MAJOR_VERSION, now, out, e);
+	} else if (rx.exchange == EXCH_IKE_SA_INIT && rx.message_id == 0) {
+		/* RFC 7296 3.1: SPIr "MUST be zero in the first message";
+		 * one that is not belongs to no IKE SA we could have made,
+		 * and answering it would only help a reflector: dropped. */
+		static const uint8_t zero[IKE_SPI_LEN];
+		if (memcmp(rx.spi_r, zero, IKE_SPI_LEN) != 0)
+			r->dropped++;
+		else
+			rc = handle_init(r, &rx, now, out, e);
+	} else {
+		rc = handle_protected(r, p, n, &rx, now, out, e);
+	}
 	ike_rx_free(&rx);
 	if (rc == 0 && out->len) {
 		if (ike_rx_decode(NULL, out->data, out->len, false, &rx, e) < 0)

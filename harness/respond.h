@@ -1,31 +1,63 @@
 /* respond: the reference IKEv2 responder's engine, without sockets: a
  * datagram in, at most one datagram out. cmd_respond.c puts it on UDP;
- * tests drive it in memory. */
+ * tests drive it in memory.
+ *
+ * What it answers, besides the exchanges of ike.h (RFC 7296):
+ * - a request with an unrecognized critical payload: the error notify
+ *   UNSUPPORTED_CRITICAL_PAYLOAD with the payload type (2.5, 3.10.1);
+ * - a request with a higher major version: INVALID_MAJOR_VERSION in the
+ *   clear, version 2.0 (2.5); a higher minor version is ignored;
+ * - a request for an IKE SA it does not hold: INVALID_IKE_SPI in the
+ *   clear (2.21.4), at most notify_rate of those (and of the above) per
+ *   second;
+ * - an IKE_SA_INIT request with a non-zero responder SPI: dropped (3.1);
+ * - with cookies on, a COOKIE when cookie_threshold or more half-open
+ *   SAs exist (0: always) (2.6).
+ * Half-open SAs are forgotten after RESPOND_HALF_OPEN_US; when the table
+ * is full the least recently used SA makes room. */
 #ifndef IKETEST_RESPOND_H
 #define IKETEST_RESPOND_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ike.h"
 
-enum { RESPOND_SA_MAX = 64 };
+enum {
+	RESPOND_SA_MAX = 256,		/* IKE SAs held at once */
+	RESPOND_NOTIFY_RATE = 20,	/* clear error notifies per second */
+};
+#define RESPOND_HALF_OPEN_US 30000000ull	/* IKE_AUTH awaited 30 s */
 
 struct respond {
 	struct ike_config cfg;		/* our policy and credentials */
+	/* With an FQDN IDi, IKE_AUTH uses cert_auth instead of cfg.auth
+	 * when cert_auth.method is set (the lab's convention: IP IDs mean
+	 * PSK, FQDN IDs certificates). */
+	struct ike_auth_conf cert_auth;
 	bool cookies;			/* demand cookies ... */
-	unsigned cookie_threshold;	/* ... above this many half-open SAs */
+	unsigned cookie_threshold;	/* ... from this many half-open SAs */
 	uint8_t cookie_secret[32];
 	struct ike_sa *sa[RESPOND_SA_MAX];
+	uint64_t seen_us[RESPOND_SA_MAX];	/* last request of sa[i] */
 	size_t nsa;
 	FILE *log;			/* one line per message; NULL: none */
-	unsigned dropped;		/* datagrams dropped silently */
+	const char *peer_text;		/* "192.0.2.17:500" in log lines */
+	unsigned notify_rate;		/* clear notifies per second */
+	uint64_t notify_window_us;
+	unsigned notify_sent;
+	uint64_t (*clock_us)(void);	/* NULL: CLOCK_MONOTONIC */
+	/* Counters: datagrams dropped silently, IKE SAs that became
+	 * established (IKE_AUTH or a rekey) and that were deleted. */
+	unsigned dropped, established, deleted;
 };
 
 /* Takes cfg (moved: the caller's copy is cleared). */
 int respond_init(struct respond *r, struct ike_config *cfg, struct err *e);
 void respond_free(struct respond *r);
-/* Handles one datagram from peer; *out is the reply (len 0: none). */
+/* Handles one datagram; *out is the reply (len 0: none), to be sent to
+ * the datagram's source. */
 int respond_handle(struct respond *r, const uint8_t *p, size_t n,
     struct bytes *out, struct err *e);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "err.h"
 
 /* ------------------------------------------------------------------ */
@@ -211,17 +212,6 @@ static bool is_alnum(int c)
 	return is_alpha(c) || is_digit(c);
 }
 
-static int hex_val(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Skips blanks, comments and line breaks; returns whether any was seen. */
 static bool skip_space(struct lexer *l)
 {
@@ -309,11 +299,11 @@ static int lex_string(struct lexer *l, struct script_tok *t)
 		case 't': out[n++] = '\t'; break;
 		case '0': out[n++] = '\0'; break;
 		case 'x':
-			if (p + 3 >= l->end || hex_val(p[2]) < 0 ||
-			    hex_val(p[3]) < 0)
+			if (p + 3 >= l->end || bytes_hex_digit(p[2]) < 0 ||
+			    bytes_hex_digit(p[3]) < 0)
 				return lex_err(l, t->line, col,
 				    "\\x needs two hex digits");
-			out[n++] = (char)(hex_val(p[2]) * 16 + hex_val(p[3]));
+			out[n++] = (char)(bytes_hex_digit(p[2]) * 16 + bytes_hex_digit(p[3]));
 			p += 2;
 			col += 2;
 			break;
@@ -338,8 +328,8 @@ static int lex_hex(struct lexer *l, struct script_tok *t)
 	size_t digits = 0;
 	uint64_t v = 0;
 
-	while (p < l->end && hex_val(*p) >= 0) {
-		v = (v << 4) | (uint64_t)hex_val(*p);
+	while (p < l->end && bytes_hex_digit(*p) >= 0) {
+		v = (v << 4) | (uint64_t)bytes_hex_digit(*p);
 		p++;
 		digits++;
 	}
