@@ -13,5 +13,7 @@ struct cmd {
 int cmd_decode(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_respond(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

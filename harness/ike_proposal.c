@@ -267,6 +267,16 @@ static bool policy_has_type(const struct ike_policy *pol, unsigned type,
 	return false;
 }
 
+static bool policy_has_any(const struct ike_policy *pol, unsigned type)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++)
+		if (pol->t[i].type == type)
+			return true;
+	return false;
+}
+
 /* The transform of a type chosen from proposal p: the peer's first
  * acceptable one (prefer_dh for DH); 0 with *found false if none. */
 static bool choose(const struct ike_proposal *p, const struct ike_policy *pol,
@@ -340,7 +350,10 @@ static int select_one(const struct ike_proposal *p,
 				return 0;
 			break;
 		case TT_DH:
-			if (ike || !policy_has_type(pol, TT_DH, DH_NONE))
+			/* ESP without DH: fine when the policy lists no
+			 * group at all (no PFS) or NONE (PFS optional). */
+			if (ike || (policy_has_any(pol, TT_DH) &&
+			    !policy_has_type(pol, TT_DH, DH_NONE)))
 				return 0;
 			break;
 		case TT_ESN:

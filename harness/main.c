@@ -9,6 +9,8 @@ static const struct cmd commands[] = {
 	{ "decode", cmd_decode, "pretty-print IKEv2 messages from hex, a file or a pcap" },
 	{ "lint", cmd_lint, "check test scripts (and a profile): syntax, needs" },
 	{ "run", cmd_run, "run test scripts against an IUT: TAP, records, pcaps" },
+	{ "respond", cmd_respond, "the reference IKEv2 peer (responder, or one-shot initiator) on UDP" },
+	{ "report", cmd_report, "HTML site, JUnit XML and a diff against a baseline, from result records" },
 };
 
 static void usage(FILE *out)

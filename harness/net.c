@@ -347,9 +347,10 @@ static int net_read_one(struct net *n, int i, struct net_packet *pkt,
 	net_endpoint_of(&from, &pkt->src);
 	pkt->data = n->buf;
 	pkt->len = (size_t)got;
+	/* a NAT-keepalive (RFC 3948 2.3) is never IKE, whichever port it hits */
+	if (got == 1 && n->buf[0] == 0xff)
+		return 0;
 	if (i == NET_NATT) {
-		if (got == 1 && n->buf[0] == 0xff)	/* keepalive, RFC 3948 2.3 */
-			return 0;
 		if (got >= NET_MARKER_LEN && memcmp(n->buf, "\0\0\0\0", 4) == 0) {
 			pkt->data += NET_MARKER_LEN;
 			pkt->len -= NET_MARKER_LEN;

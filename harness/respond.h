@@ -61,4 +61,25 @@ void respond_free(struct respond *r);
 int respond_handle(struct respond *r, const uint8_t *p, size_t n,
     struct bytes *out, struct err *e);
 
+/* ---- configuration from a profile (respond_conf.c) ---- */
+
+/* What the reference peer takes from an IUT profile: [ike] and [esp]
+ * lists; [auth] methods (psk: psk-file, psk-id-iut; rsa/ecdsa:
+ * cert-id-iut, iut-cert, iut-key, signature-auth); [addresses] protected
+ * (our selectors), harness-protected and peers-protected (what the
+ * peer's may be; none: anything); [capabilities] cookies (or cookie);
+ * [timers] cookie-threshold (default 10). $NAME and ${NAME} words are
+ * expanded from the environment. */
+struct respond_conf {
+	struct ike_config cfg;
+	struct ike_auth_conf cert_auth;
+	bool cookies;
+	unsigned cookie_threshold;
+};
+int respond_conf_load(const char *path, struct respond_conf *rc,
+    struct err *e);
+void respond_conf_free(struct respond_conf *rc);
+/* $NAME and ${NAME} from the environment; an unset one is an error. */
+int respond_expand(const char *in, char *out, size_t outlen, struct err *e);
+
 #endif

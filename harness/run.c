@@ -267,6 +267,16 @@ static int run_capture(struct run_ctx *c, const struct script_event *ev)
 		v->is_msg = true;
 		return 0;
 	}
+	if (strcmp(cap->path, "message") == 0 && cap->sent) {
+		if (c->sent_raw.len == 0)
+			return run_script_error(c, ev->pos.line,
+			    "capture %s = sent message: nothing sent yet", cap->var);
+		v = run_var_put(c, cap->var);
+		if (v == NULL || bytes_copy(&v->data, &c->sent_raw) < 0)
+			return run_script_error(c, ev->pos.line, "out of memory");
+		v->is_msg = true;
+		return 0;
+	}
 	if (cap->sent ? !c->have_sent : !c->have_rx)
 		return run_script_error(c, ev->pos.line,
 		    "capture $%s: no message %s yet", cap->var,
@@ -481,6 +491,9 @@ static void run_ctx_free(struct run_ctx *c)
 		ike_config_free(&c->cfg);
 	for (i = 0; i < c->nseen; i++)
 		bytes_free(&c->seen[i]);
+	bytes_free(&c->sent_raw);
+	for (i = 0; i < c->ninit; i++)
+		codec_node_free(c->init_reqs[i]);
 	run_vars_free(c);
 	(void)net_close(c->net, NULL);
 	c->net = NULL;
@@ -558,6 +571,7 @@ enum run_verdict run_script(const struct script *s,
 	run_diag(c, "pcap %s (%s)", c->pcap_path, net_capture_note(c->net));
 	run_rec_str(c->rec, "capture", net_capture_note(c->net));
 	(void)run_events(c, s->events);
+	run_cleanup(c);
 	v = run_finish(c);
 	if (v == RUN_ERROR)
 		*e = c->script_err;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "codec.h"
 #include "crypto.h"
@@ -320,19 +321,25 @@ static int run_nonce_fill(struct run_ctx *c, const struct script_payload *sp,
     struct codec_node *n, struct err *e)
 {
 	const struct script_arg *a = run_arg(sp, "size");
-	uint8_t buf[256];
+	uint8_t *buf;
 	size_t size = IKE_NONCE_LEN;
+	int rc;
 
 	(void)c;
 	if (codec_is_set(n, codec_field_index(n->st, "data", 4)))
 		return 0;
 	if (a != NULL && a->values != NULL && a->values->kind == SCRIPT_V_NUMBER)
 		size = a->values->num;
-	if (size > sizeof(buf))
-		return err_set(e, "nonce size %zu above %zu", size, sizeof(buf));
-	if (crypto_random(buf, size, e) < 0)
-		return -1;
-	return ike_set_data(n, "data", buf, size);
+	/* any size a payload can carry: 16..256 is the RFC's rule to test */
+	if (size == 0 || size > 65535 - 4)
+		return err_set(e, "nonce size %zu: 1..65531", size);
+	buf = malloc(size);
+	if (buf == NULL)
+		return err_set(e, "out of memory");
+	rc = crypto_random(buf, size, e) < 0 ? -1 :
+	    ike_set_data(n, "data", buf, size);
+	free(buf);
+	return rc;
 }
 
 static int run_id_fill(struct run_ctx *c, struct codec_node *n, bool idi)
@@ -397,6 +404,29 @@ static int run_unknown_type(struct run_ctx *c, const struct script_payload *sp,
 	return 0;
 }
 
+/* N(NAT_DETECTION_SOURCE_IP) and N(NAT_DETECTION_DESTINATION_IP) without
+ * data: the hashes of RFC 7296 2.23 over the SA's SPIs and the addresses
+ * and ports the message travels between, as a careful initiator sends. */
+static int run_natd_fill(struct run_ctx *c, struct codec_node *n,
+    struct err *e)
+{
+	unsigned t = (unsigned)ike_get(n, "notify_type");
+	const struct ike_addr *a;
+	struct bytes h = BYTES_EMPTY;
+	int rc;
+
+	if ((t != N_NAT_DETECTION_SOURCE_IP &&
+	    t != N_NAT_DETECTION_DESTINATION_IP) ||
+	    codec_is_set(n, codec_field_index(n->st, "data", 4)))
+		return 0;
+	a = t == N_NAT_DETECTION_SOURCE_IP ? &c->cfg.local : &c->cfg.peer;
+	if (ike_natd_hash(c->sa->spi_i, c->sa->spi_r, a, &h, e) < 0)
+		return -1;
+	rc = ike_set_data(n, "data", h.data, h.len);
+	bytes_free(&h);
+	return rc;
+}
+
 int run_payload_build(struct run_ctx *c, const struct script_payload *sp,
     unsigned exchange, bool response, struct codec_node **out)
 {
@@ -447,6 +477,7 @@ int run_payload_build(struct run_ctx *c, const struct script_payload *sp,
 	case CODEC_S_NONCE: rc = run_nonce_fill(c, sp, n, &e); break;
 	case CODEC_S_ID: rc = run_id_fill(c, n, type == PL_IDi); break;
 	case CODEC_S_DELETE: rc = run_delete_fill(c, sp, n); break;
+	case CODEC_S_NOTIFY: rc = run_natd_fill(c, n, &e); break;
 	case CODEC_S_AUTH:
 		if (!codec_is_set(n, codec_field_index(n->st, "method", 6)))
 			ike_set(n, "method", c->cfg.auth.method);
@@ -594,8 +625,68 @@ static struct codec_node *run_msg_find(const struct ike_msg *m, unsigned pt)
 	return n != NULL ? n : codec_find_payload(m->hdr, pt, 1);
 }
 
-/* AUTH without data: computed with the PSK (RFC 7296 2.15) from the
- * message's own ID payload. */
+/* The profile file of the harness's credentials for an AUTH method:
+ * RSA_SIG an RSA key, ECDSA_* and DIGITAL_SIGNATURE the ECDSA one (P-256,
+ * RFC 7427 with SHA2-256). what: "cert" or "key". NULL when absent. */
+static const char *run_cred_path(struct run_ctx *c, unsigned method,
+    const char *what, struct err *e)
+{
+	char key[64];
+	bool bad = false;
+	const char *w;
+
+	snprintf(key, sizeof(key), "harness-%s-%s", what,
+	    method == AUTH_RSA_SIG ? "rsa" : "ecdsa");
+	w = run_profile_word(c, "auth", key, e, &bad);
+	if (w == NULL && !bad)
+		err_set(e, "the profile has no [auth] %s", key);
+	return w;
+}
+
+/* AUTH by signature: the harness's private key of the profile. */
+static int run_auth_sign(struct run_ctx *c, unsigned method,
+    const struct bytes *oct, struct bytes *val, struct err *e)
+{
+	const char *path = run_cred_path(c, method, "key", e);
+	struct crypto_key *k;
+	int rc;
+
+	if (path == NULL)
+		return -1;
+	k = crypto_key_from_file(path, e);
+	if (k == NULL)
+		return -1;
+	rc = crypto_auth_sign(method, method == AUTH_DIGITAL_SIGNATURE ?
+	    HASH_SHA2_256 : 0, k, oct->data, oct->len, val, e);
+	crypto_key_free(k);
+	return rc;
+}
+
+/* CERT(X509_SIG) without data: the harness's certificate that goes with
+ * the message's AUTH method (RFC 7296 3.6). */
+static int run_cert_fill(struct run_ctx *c, struct ike_msg *m, struct err *e)
+{
+	struct codec_node *cert = run_msg_find(m, PL_CERT);
+	struct codec_node *auth = run_msg_find(m, PL_AUTH);
+	struct bytes der = BYTES_EMPTY;
+	const char *path;
+	int rc;
+
+	if (cert == NULL ||
+	    codec_is_set(cert, codec_field_index(cert->st, "data", 4)) ||
+	    ike_get(cert, "encoding") != CERT_X509_SIG)
+		return 0;
+	path = run_cred_path(c, auth != NULL ? (unsigned)ike_get(auth,
+	    "method") : AUTH_RSA_SIG, "cert", e);
+	if (path == NULL || ike_pem_cert_der(path, &der, e) < 0)
+		return -1;
+	rc = ike_set_data(cert, "data", der.data, der.len);
+	bytes_free(&der);
+	return rc;
+}
+
+/* AUTH without data: computed (RFC 7296 2.15) from the message's own ID
+ * payload, with the PSK or, for a signature method, the harness's key. */
 static int run_auth_fill(struct run_ctx *c, struct ike_msg *m, struct err *e)
 {
 	struct codec_node *auth = run_msg_find(m, PL_AUTH), *id;
@@ -611,8 +702,6 @@ static int run_auth_fill(struct run_ctx *c, struct ike_msg *m, struct err *e)
 	if (id == NULL || !c->sa->keys_ready)
 		return err_set(e, "AUTH without data needs %s and IKE keys",
 		    init ? "IDi" : "IDr");
-	if (ike_get(auth, "method") != AUTH_SHARED_KEY_MIC)
-		return err_set(e, "AUTH is computed for SHARED_KEY_MIC only; give data=");
 	msg = init ? &c->sa->init_req : &c->sa->init_resp;
 	nonce = init ? &c->sa->nr : &c->sa->ni;
 	skp = init ? &c->sa->keys.sk_pi : &c->sa->keys.sk_pr;
@@ -621,8 +710,10 @@ static int run_auth_fill(struct run_ctx *c, struct ike_msg *m, struct err *e)
 	if (crypto_auth_octets(c->sa->suite.prf, msg->data, msg->len,
 	    nonce->data, nonce->len, skp->data, skp->len, idb.data + 4,
 	    idb.len - 4, &oct, e) < 0 ||
+	    (ike_get(auth, "method") == AUTH_SHARED_KEY_MIC ?
 	    crypto_auth_psk(c->sa->suite.prf, c->cfg.auth.psk.data,
-	    c->cfg.auth.psk.len, oct.data, oct.len, &val, e) < 0)
+	    c->cfg.auth.psk.len, oct.data, oct.len, &val, e) :
+	    run_auth_sign(c, (unsigned)ike_get(auth, "method"), &oct, &val, e)) < 0)
 		goto out;
 	rc = ike_set_data(auth, "data", val.data, val.len);
 out:
@@ -652,7 +743,7 @@ static void run_note_init(struct run_ctx *c, const struct ike_msg *m,
 }
 
 /* The offers "one of offered" and "subset of offered" compare with. */
-static void run_note_offers(struct run_ctx *c, const struct ike_msg *m)
+void run_note_offers(struct run_ctx *c, const struct ike_msg *m)
 {
 	struct codec_node *sa = run_msg_find(m, PL_SA), *ts;
 	struct err e;
@@ -686,8 +777,10 @@ static int run_send_msg(struct run_ctx *c, const struct script_send *snd,
 	if (!response) {
 		rc = ike_send_request(c->sa, m, &o, &c->tr, e);
 		if (rc == 0 && snd->exchange == EXCH_IKE_SA_INIT &&
-		    c->sa->initiator)
+		    c->sa->initiator) {
 			(void)bytes_copy(&c->sa->init_req, &c->sa->last_req);
+			c->init_sent = true;
+		}
 	} else {
 		rc = ike_msg_encode(c->sa, m, &o, &out, e);
 		if (rc == 0)
@@ -735,6 +828,59 @@ static int run_resend(struct run_ctx *c, const struct script_event *ev)
 	return 0;
 }
 
+/* Keeps a copy of an IKE_SA_INIT request for a COOKIE retry (run_io.c). */
+static void run_keep_init(struct run_ctx *c, const struct codec_node *hdr)
+{
+	struct codec_node *k = codec_node_clone(hdr);
+
+	if (k == NULL)
+		return;
+	if (c->ninit == RUN_INIT_REQS) {
+		codec_node_free(c->init_reqs[0]);
+		memmove(&c->init_reqs[0], &c->init_reqs[1],
+		    (RUN_INIT_REQS - 1) * sizeof(c->init_reqs[0]));
+		c->ninit--;
+	}
+	c->init_reqs[c->ninit++] = k;
+}
+
+/* Whether a payload list holds N(COOKIE): the retry of RFC 7296 2.6. */
+static bool run_list_has_cookie(const struct script_payload *sp)
+{
+	for (; sp != NULL; sp = sp->next)
+		if (sp->type == PL_N && sp->args != NULL &&
+		    sp->args->key == NULL && sp->args->values != NULL &&
+		    sp->args->values->text != NULL &&
+		    (strcasecmp(sp->args->values->text, "COOKIE") == 0 ||
+		    strcasecmp(sp->args->values->text, "N_COOKIE") == 0))
+			return true;
+	return false;
+}
+
+/* An IKE_SA_INIT request that is not a COOKIE retry opens a new IKE SA
+ * (fresh SPIi, DH key and nonce) once the current one has sent its own:
+ * a second request under the SPIi of a half-open SA the IUT holds is a
+ * retransmission to it, or is dropped (RFC 7296 2.1, 2.6), so that a
+ * flood (`repeat 12 { send IKE_SA_INIT ... }`) makes 12 SAs. A COOKIE
+ * retry keeps the SPIi: a cookie may be bound to it (2.6). */
+static int run_fresh_sa(struct run_ctx *c, const struct script_send *snd,
+    bool response, struct err *e)
+{
+	struct ike_sa *sa;
+
+	if (response || snd->exchange != EXCH_IKE_SA_INIT ||
+	    !c->sa->initiator || !c->init_sent ||
+	    run_list_has_cookie(snd->payloads))
+		return 0;
+	sa = ike_sa_new(true, e);
+	if (sa == NULL)
+		return -1;
+	ike_sa_free(c->sa);
+	c->sa = sa;
+	c->init_sent = false;
+	return 0;
+}
+
 int run_send(struct run_ctx *c, const struct script_event *ev)
 {
 	const struct script_send *snd = &ev->u.send;
@@ -750,6 +896,8 @@ int run_send(struct run_ctx *c, const struct script_event *ev)
 	response = snd->dir == SCRIPT_DIR_RESPONSE ||
 	    (snd->dir == SCRIPT_DIR_ANY && c->have_rx && !c->rx.response &&
 	    !c->rx_answered && c->rx.exchange == snd->exchange);
+	if (run_fresh_sa(c, snd, response, &e) < 0)
+		goto fail;
 	msgid = response ? c->rx.message_id : c->sa->next_req_id;
 	if (snd->defaults) {
 		if (run_build_defaults(c, snd, response, &m, &e) < 0)
@@ -768,9 +916,11 @@ int run_send(struct run_ctx *c, const struct script_event *ev)
 			goto out;
 	if (snd->trailing != NULL && run_set_trailing(c, &m, snd->trailing) < 0)
 		goto out;
-	if (run_auth_fill(c, &m, &e) < 0 ||
+	if (run_cert_fill(c, &m, &e) < 0 || run_auth_fill(c, &m, &e) < 0 ||
 	    run_send_msg(c, snd, response, &m, &e) < 0)
 		goto fail;
+	if (!response && snd->exchange == EXCH_IKE_SA_INIT)
+		run_keep_init(c, m.hdr);
 	if (response)
 		c->rx_answered = true;
 	run_note_offers(c, &m);

@@ -19,7 +19,10 @@ enum {
 	RUN_DEFAULT_TOL_MIN_US = 50000,		/* after D: max(50 ms, 10%) */
 	RUN_DEFAULT_TOL_PCT_X100 = 1000,
 	RUN_SEEN_MAX = 64,			/* matched messages remembered */
+	RUN_INIT_REQS = 8,			/* IKE_SA_INIT requests kept (COOKIE) */
 	RUN_TEXT_MAX = 1024,
+	RUN_WORDS_MAX = 16,			/* expanded profile words */
+	RUN_WORD_LEN = 512,
 };
 
 /* A script variable: a number, bytes, or a whole message. */
@@ -62,6 +65,10 @@ struct run_ctx {
 	struct ike_rx rx;		/* last received */
 	bool have_rx;
 	bool rx_answered;		/* we sent a response to rx */
+	bool init_sent;		/* the SA sent its IKE_SA_INIT request */
+	/* the last IKE_SA_INIT requests sent, for COOKIE retries */
+	struct codec_node *init_reqs[RUN_INIT_REQS];
+	size_t ninit;
 	struct ike_msg sent;		/* last sent, as built */
 	bool have_sent;
 	/* offers of the last SA/TS we sent, for "one of" / "subset of" */
@@ -74,8 +81,14 @@ struct run_ctx {
 	uint64_t start_us, start_wall_us;
 	/* exact retransmissions of matched messages are passed over */
 	struct bytes seen[RUN_SEEN_MAX];
+	uint64_t seen_nsent[RUN_SEEN_MAX];	/* nsent when it was matched */
 	size_t nseen;
+	uint64_t nsent;			/* messages sent so far */
+	struct bytes sent_raw;		/* the bytes of the last one */
 	struct run_var *vars;
+	/* profile words with $NAME expanded (run_word) */
+	char words[RUN_WORDS_MAX][RUN_WORD_LEN];
+	unsigned nwords;
 	/* TAP */
 	unsigned ntests, nfail, ntodo_pass;
 	bool todo;
@@ -111,6 +124,8 @@ int run_value_text(struct run_ctx *c, const struct script_value *v,
 
 /* run_build.c: sends */
 int run_send(struct run_ctx *c, const struct script_event *ev);
+/* Remembers the SA and TS offers of a message sent (for "one of offered"). */
+void run_note_offers(struct run_ctx *c, const struct ike_msg *m);
 /* A payload node of the script (send lists, establish overrides). */
 int run_payload_build(struct run_ctx *c, const struct script_payload *sp,
     unsigned exchange, bool response, struct codec_node **out);
@@ -149,6 +164,16 @@ int run_iut(struct run_ctx *c, const struct script_event *ev);
 int run_transport_init(struct run_ctx *c, struct err *e);
 /* Ends an adapter verb still running in the background (by its pid). */
 void run_adapter_reap(struct run_ctx *c);
+/* After the events: deletes the IKE SA left up, or has the adapter drop
+ * what the IUT initiated. No TAP line. */
+void run_cleanup(struct run_ctx *c);
+/* $NAME and ${NAME} of a profile word expanded from the environment. */
+int run_expand_word(const char *word, char *out, size_t outlen,
+    struct err *e);
+/* The first word of a profile value, $NAME expanded; NULL when absent
+ * (*bad and e on an unset variable). */
+const char *run_profile_word(struct run_ctx *c, const char *section,
+    const char *key, struct err *e, bool *bad);
 /* Sends bytes on the current port; the time becomes the last event. */
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e);

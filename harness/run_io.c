@@ -2,10 +2,12 @@
  * silence, retransmission schedules, establish, and the adapter (iut). */
 #include "run_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,8 @@ int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
 {
 	if (net_send(c->net, run_port_for(c, p, n), p, n, e) < 0)
 		return -1;
+	c->nsent++;
+	(void)bytes_set(&c->sent_raw, p, n);
 	c->last_event_us = net_now_us();
 	return 0;
 }
@@ -63,25 +67,74 @@ static int run_tr_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
 	}
 }
 
-/* A profile word, with $NAME taken from the environment (ci/lab env). */
-static const char *run_word(struct run_ctx *c, const char *section,
+/* Expands $NAME and ${NAME} in a profile word from the environment (the
+ * lab's variables: `ci/lab env SLOT`), e.g. `$CREDS_DIR/psk`. 0, or -1
+ * with the name of the unset variable in *e. */
+int run_expand_word(const char *word, char *out, size_t outlen,
+    struct err *e)
+{
+	size_t o = 0, n;
+	const char *p = word, *val;
+	char name[128];
+
+	while (*p != '\0') {
+		bool brace = p[0] == '$' && p[1] == '{';
+		const char *s = p + (brace ? 2 : 1);
+
+		if (p[0] != '$' || !(isalpha((unsigned char)*s) || *s == '_')) {
+			if (o + 1 >= outlen)
+				return err_set(e, "`%s': too long once expanded", word);
+			out[o++] = *p++;
+			continue;
+		}
+		for (n = 0; isalnum((unsigned char)s[n]) || s[n] == '_'; n++)
+			;
+		if (n >= sizeof(name) || (brace && s[n] != '}'))
+			return err_set(e, "`%s': bad variable", word);
+		memcpy(name, s, n);
+		name[n] = '\0';
+		val = getenv(name);
+		if (val == NULL || val[0] == '\0')
+			return err_set(e, "$%s is not set", name);
+		if (o + strlen(val) >= outlen)
+			return err_set(e, "`%s': too long once expanded", word);
+		memcpy(out + o, val, strlen(val));
+		o += strlen(val);
+		p = s + n + (brace ? 1 : 0);
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The first word of a profile value, with $NAME expanded (the words live
+ * as long as the run). NULL when the key is absent; *bad on an unset
+ * variable. */
+const char *run_profile_word(struct run_ctx *c, const char *section,
     const char *key, struct err *e, bool *bad)
 {
 	size_t n;
 	const char *const *l = profile_get_list(c->prof, section, key, &n);
-	const char *v;
+	char *out;
+	struct err e2;
 
 	if (l == NULL || n == 0)
 		return NULL;
-	if (l[0][0] != '$')
+	if (strchr(l[0], '$') == NULL)
 		return l[0];
-	v = getenv(l[0] + 1);
-	if (v == NULL || v[0] == '\0') {
+	if (c->nwords == RUN_WORDS_MAX) {
 		*bad = true;
-		err_set(e, "%s: [%s] %s = %s: not set (run inside the lab: set -a; eval \"$(ci/lab env SLOT)\")",
-		    profile_path(c->prof), section, key, l[0]);
+		err_set(e, "too many profile words");
+		return NULL;
 	}
-	return v;
+	out = c->words[c->nwords];
+	if (run_expand_word(l[0], out, RUN_WORD_LEN, &e2) < 0) {
+		*bad = true;
+		err_set(e, "%s: [%s] %s = %s: %s (run inside the lab: set -a; eval \"$(ci/lab env SLOT)\")",
+		    profile_path(c->prof), section, key, l[0], e2.text);
+		return NULL;
+	}
+	c->nwords++;
+	return out;
 }
 
 static int run_read_psk(struct run_ctx *c, const char *path, struct err *e)
@@ -114,10 +167,10 @@ static int run_cfg_init(struct run_ctx *c, const char *local,
 	    ike_policy_from_profile(c->prof, "esp", &c->cfg.esp, e) < 0)
 		return -1;
 	c->cfg.auth.method = AUTH_SHARED_KEY_MIC;
-	w = run_word(c, "auth", "psk-file", e, &bad);
+	w = run_profile_word(c, "auth", "psk-file", e, &bad);
 	if (bad || (w != NULL && run_read_psk(c, w, e) < 0))
 		return -1;
-	w = run_word(c, "auth", "psk-id-harness", e, &bad);
+	w = run_profile_word(c, "auth", "psk-id-harness", e, &bad);
 	if (bad)
 		return -1;
 	if (w == NULL) {
@@ -127,10 +180,10 @@ static int run_cfg_init(struct run_ctx *c, const char *local,
 	}
 	if (ike_id_parse(w, &c->cfg.auth.id_type, &c->cfg.auth.id, e) < 0)
 		return -1;
-	w = run_word(c, "addresses", "harness-protected", e, &bad);
+	w = run_profile_word(c, "addresses", "harness-protected", e, &bad);
 	if (bad || ike_ts_add_prefix(&c->cfg.ts_local, w != NULL ? w : local, e) < 0)
 		return -1;
-	w = run_word(c, "addresses", "protected", e, &bad);
+	w = run_profile_word(c, "addresses", "protected", e, &bad);
 	if (bad || ike_ts_add_prefix(&c->cfg.ts_peer, w != NULL ? w : iut, e) < 0)
 		return -1;
 	if (ike_addr_parse(local, &c->cfg.local, e) < 0 ||
@@ -173,11 +226,11 @@ int run_transport_init(struct run_ctx *c, struct err *e)
 
 	memset(&nc, 0, sizeof(nc));
 	iut = c->o->iut_addr != NULL ? c->o->iut_addr :
-	    run_word(c, "addresses", "iut", e, &bad);
+	    run_profile_word(c, "addresses", "iut", e, &bad);
 	local = c->o->local_addr != NULL ? c->o->local_addr :
-	    run_word(c, "addresses", "harness", e, &bad);
+	    run_profile_word(c, "addresses", "harness", e, &bad);
 	cap = c->o->capture_if != NULL ? c->o->capture_if :
-	    run_word(c, "addresses", "harness-if", e, &bad);
+	    run_profile_word(c, "addresses", "harness-if", e, &bad);
 	if (bad)
 		return -1;
 	if (iut == NULL)
@@ -250,13 +303,21 @@ static void run_window(const struct script_timing *t, uint64_t *lo,
 	*hi = t->at + tol;
 }
 
-static bool run_seen(struct run_ctx *c, const struct bytes *raw)
+/* Whether a message is to be passed over as a retransmission of one
+ * already matched: a request the IUT sends again (RFC 7296 2.1), or a
+ * response that came again while iketest sent nothing since (a late
+ * duplicate). A response equal to an earlier one after iketest sent a
+ * request is an answer to that request (a retransmitted request gets
+ * "the same response", which a `same bytes as` check wants to see). */
+static bool run_seen(struct run_ctx *c, const struct ike_rx *rx)
 {
+	const struct bytes *raw = &rx->raw;
 	size_t i;
 
 	for (i = 0; i < c->nseen; i++)
 		if (c->seen[i].len == raw->len &&
-		    memcmp(c->seen[i].data, raw->data, raw->len) == 0)
+		    memcmp(c->seen[i].data, raw->data, raw->len) == 0 &&
+		    (!rx->response || c->seen_nsent[i] == c->nsent))
 			return true;
 	return false;
 }
@@ -267,9 +328,12 @@ static void run_remember(struct run_ctx *c, const struct bytes *raw)
 		bytes_free(&c->seen[0]);
 		memmove(&c->seen[0], &c->seen[1],
 		    (RUN_SEEN_MAX - 1) * sizeof(c->seen[0]));
+		memmove(&c->seen_nsent[0], &c->seen_nsent[1],
+		    (RUN_SEEN_MAX - 1) * sizeof(c->seen_nsent[0]));
 		c->nseen--;
 		c->seen[c->nseen] = BYTES_EMPTY;
 	}
+	c->seen_nsent[c->nseen] = c->nsent;
 	(void)bytes_copy(&c->seen[c->nseen++], raw);
 }
 
@@ -280,6 +344,11 @@ static void run_process(struct run_ctx *c)
 	enum ike_result r = IKE_R_OK;
 
 	if (!c->rx.response)
+		return;
+	/* an answer to another SA (an earlier request, a probe) moves
+	 * nothing of this one */
+	if (c->sa->initiator &&
+	    memcmp(c->rx.spi_i, c->sa->spi_i, IKE_SPI_LEN) != 0)
 		return;
 	switch (c->rx.exchange) {
 	case EXCH_IKE_SA_INIT:
@@ -332,6 +401,31 @@ static const char *run_dir_name(enum script_dir d)
 	    d == SCRIPT_DIR_RESPONSE ? "response" : "message";
 }
 
+static uint64_t run_spi_u64(const uint8_t spi[static IKE_SPI_LEN])
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < IKE_SPI_LEN; i++)
+		v = v << 8 | spi[i];
+	return v;
+}
+
+/* A protected request of an IKE SA that is not this script's (one an
+ * earlier script left in the IUT, which rekeys or deletes it now): not
+ * part of this test. Requests of the IKE SA the script holds, responses
+ * (answers to what the script sent) and clear messages (IKE_SA_INIT,
+ * INVALID_IKE_SPI) always count. */
+static bool run_other_sa(struct run_ctx *c, const struct ike_rx *rx)
+{
+	if (rx->response || !rx->has_sk)
+		return false;
+	if (memcmp(rx->spi_i, c->sa->spi_i, IKE_SPI_LEN) == 0 &&
+	    memcmp(rx->spi_r, c->sa->spi_r, IKE_SPI_LEN) == 0)
+		return false;
+	return true;
+}
+
 /* Waits for the next IKE message that is not a retransmission of one
  * already matched. 1 got (in c->rx), 0 none before the deadline. */
 static int run_next_message(struct run_ctx *c, uint64_t deadline,
@@ -350,7 +444,14 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 		memset(&rx, 0, sizeof(rx));
 		if (ike_rx_decode(c->sa, pkt.data, pkt.len, false, &rx, e) < 0)
 			return -1;
-		if (run_seen(c, &rx.raw)) {
+		if (run_seen(c, &rx)) {
+			ike_rx_free(&rx);
+			continue;
+		}
+		if (run_other_sa(c, &rx)) {
+			run_diag(c, "passed over: a %s request of another IKE SA (SPIi 0x%016llx)",
+			    names_get(NAMES_T_EXCHANGE, rx.exchange),
+			    (unsigned long long)run_spi_u64(rx.spi_i));
 			ike_rx_free(&rx);
 			continue;
 		}
@@ -363,6 +464,98 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 	}
 }
 
+/* "COOKIE" in a text, in any case. */
+static bool run_has_cookie(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, "COOKIE", 6) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the matchers name N(COOKIE) anywhere (presence, absence, a
+ * path, inside either): then the script deals with cookies itself. */
+static bool run_names_cookie(const struct script_matcher *m)
+{
+	const struct script_group *g;
+	const struct script_value *v;
+
+	for (; m != NULL; m = m->next) {
+		if (m->path != NULL && run_has_cookie(m->path))
+			return true;
+		if (m->payload != NULL && m->payload->type == PL_N &&
+		    m->payload->args != NULL && m->payload->args->key == NULL)
+			for (v = m->payload->args->values; v != NULL; v = v->next)
+				if (v->text != NULL && run_has_cookie(v->text))
+					return true;
+		for (g = m->groups; g != NULL; g = g->next)
+			if (run_names_cookie(g->matchers))
+				return true;
+	}
+	return false;
+}
+
+/* RFC 7296 2.6: a responder may answer any IKE_SA_INIT request with
+ * N(COOKIE) (strongSwan does above its half-open threshold, which a suite
+ * run reaches), and the initiator then "MUST retry the IKE_SA_INIT with a
+ * Notify payload of type COOKIE ... as the first payload and all other
+ * payloads unchanged". Unless the script deals with cookies itself, the
+ * interpreter does that retry for the request the COOKIE answers (by its
+ * SPIi: a script may have several requests out), once per request, so
+ * that the expectation is checked against the answer to the request the
+ * script wrote. 1 retried, 0 not applicable, -1 the retry could not be
+ * sent (text in *e). */
+static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
+    struct err *e)
+{
+	const struct codec_node *n = ike_rx_notify(&c->rx, N_COOKIE);
+	const struct bytes *d;
+	struct codec_node *hdr = NULL, *cn;
+	struct bytes out = BYTES_EMPTY;
+	uint64_t spi = 0;
+	size_t i;
+
+	if (n == NULL || c->rx.exchange != EXCH_IKE_SA_INIT || !c->rx.response ||
+	    ike_rx_find(&c->rx, PL_SA, 1) != NULL ||
+	    (!x->any && x->exchange != EXCH_IKE_SA_INIT) ||
+	    run_names_cookie(x->matchers))
+		return 0;
+	spi = run_spi_u64(c->rx.spi_i);
+	for (i = c->ninit; i > 0 && hdr == NULL; i--)
+		if (ike_get(c->init_reqs[i - 1], "spi_i") == spi)
+			hdr = c->init_reqs[i - 1];
+	if (hdr == NULL)
+		return 0;
+	for (i = 0; i < hdr->nkids; i++)
+		if (hdr->kids[i]->ptype == PL_N &&
+		    ike_get(hdr->kids[i], "notify_type") == N_COOKIE)
+			return 0;	/* the request had one: no loop */
+	d = ike_get_data(n, "data");
+	cn = ike_notify_add(hdr, 0, NULL, 0, N_COOKIE, d->data, d->len);
+	if (cn == NULL)
+		return err_set(e, "out of memory");
+	cn = codec_remove(hdr, hdr->nkids - 1);
+	if (cn == NULL || codec_insert(hdr, 0, cn) < 0) {
+		codec_node_free(cn);
+		return err_set(e, "out of memory");
+	}
+	run_diag(c, "the IUT demanded a COOKIE: request of SPIi 0x%016llx sent again with N(COOKIE) first (RFC 7296 2.6)",
+	    (unsigned long long)spi);
+	run_remember(c, &c->rx.raw);
+	if (codec_encode(hdr, &out, e) < 0 ||
+	    run_send_bytes(c, out.data, out.len, e) < 0) {
+		bytes_free(&out);
+		return -1;
+	}
+	/* the AUTH of the SA to come signs the request that was answered */
+	if (c->sa->initiator && run_spi_u64(c->sa->spi_i) == spi) {
+		(void)bytes_copy(&c->sa->init_req, &out);
+		(void)bytes_copy(&c->sa->last_req, &out);
+	}
+	bytes_free(&out);
+	return 1;
+}
+
 int run_expect(struct run_ctx *c, const struct script_event *ev)
 {
 	const struct script_expect *x = &ev->u.expect;
@@ -372,12 +565,24 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	char when[32], got[32];
 	struct err e;
 	int rc;
+	unsigned follows;
 
 	run_window(&x->timing, &lo, &hi);
 	run_check_begin(c, &k, ev->pos.line, "expect %s %s",
 	    x->any ? "any" : names_get(NAMES_T_EXCHANGE, x->exchange),
 	    run_dir_name(x->dir));
 	rc = run_next_message(c, base + hi, &ts, &e);
+	/* bounded: each kept request is retried once at most */
+	for (follows = 0; rc == 1 && follows <= RUN_INIT_REQS; follows++) {
+		int f = run_follow_cookie(c, x, &e);
+
+		if (f <= 0) {
+			rc = f < 0 ? -1 : 1;
+			break;
+		}
+		base = c->last_event_us;
+		rc = run_next_message(c, base + hi, &ts, &e);
+	}
 	if (rc <= 0) {
 		script_format_duration(hi, when, sizeof(when));
 		run_check_fail(&k, rc < 0 ? "receive: %s" : "expected a message within %s, actual nothing",
@@ -588,6 +793,40 @@ static int run_establish_overrides(struct run_ctx *c,
 	return 0;
 }
 
+/* After establish, `capture ... = sent PATH` and `capture ... = PATH`
+ * see the exchange's last request and response (the IKE_AUTH pair): the
+ * CHILD SA's SPIs are there. */
+static void run_establish_last(struct run_ctx *c)
+{
+	struct ike_rx rx;
+	struct err e;
+
+	memset(&rx, 0, sizeof(rx));
+	if (c->sa->last_req.len > 0 &&
+	    ike_rx_decode(c->sa, c->sa->last_req.data, c->sa->last_req.len,
+	    true, &rx, &e) == 0 && rx.hdr != NULL) {
+		ike_msg_free(&c->sent);
+		c->sent.hdr = rx.hdr;
+		c->sent.inner = rx.sk_ok ? rx.inner : NULL;
+		if (!rx.sk_ok)
+			codec_node_free(rx.inner);
+		rx.hdr = rx.inner = NULL;
+		c->have_sent = true;
+		run_note_offers(c, &c->sent);
+	}
+	ike_rx_free(&rx);
+	if (c->sa->last_resp_recv.len > 0 &&
+	    ike_rx_decode(c->sa, c->sa->last_resp_recv.data,
+	    c->sa->last_resp_recv.len, false, &rx, &e) == 0) {
+		ike_rx_free(&c->rx);
+		c->rx = rx;
+		c->have_rx = true;
+		c->rx_answered = true;
+	} else {
+		ike_rx_free(&rx);
+	}
+}
+
 int run_establish(struct run_ctx *c, const struct script_event *ev)
 {
 	const struct script_establish *es = &ev->u.establish;
@@ -605,8 +844,10 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 	} else {
 		ike_sa_free(c->sa);
 		c->sa = sa;
+		c->init_sent = true;
 		memcpy(c->offered, sa->offered, sizeof(c->offered));
 		c->noffered = sa->noffered;
+		run_establish_last(c);
 		if (child && sa->nchild == 0)
 			run_check_fail(&k, "expected a CHILD SA, actual none (%s)",
 			    sa->refused ? names_get(NAMES_T_NOTIFY, sa->refused) :
@@ -762,4 +1003,39 @@ int run_iut(struct run_ctx *c, const struct script_event *ev)
 	else
 		bytes_free(&k.diag);
 	return 0;
+}
+/* The IKE SA the script leaves up is deleted (RFC 7296 1.4.1), without a
+ * TAP line, so that the IUT does not keep, rekey and retransmit to SAs of
+ * finished scripts while the next ones run; an SA the IUT initiated and
+ * the script left half-open is dropped through the adapter (`terminate`),
+ * else the IUT would carry the next script's `iut initiate` on it. */
+void run_cleanup(struct run_ctx *c)
+{
+	struct ike_msg m = { NULL, NULL };
+	struct ike_rx rx;
+	struct err e;
+	unsigned t = c->cfg.timeout_ms, n = c->cfg.tries;
+	const char *args[2] = { "terminate", NULL };
+
+	if (c->sa == NULL || c->net == NULL)
+		return;
+	if (c->sa->keys_ready && c->sa->state == IKE_S_ESTABLISHED) {
+		memset(&rx, 0, sizeof(rx));
+		c->cfg.timeout_ms = 300;
+		c->cfg.tries = 2;
+		if (ike_build_info_delete_ike(c->sa, &m, &e) < 0 ||
+		    ike_exchange(c->sa, &m, &c->tr, &c->cfg, &rx, &e) < 0)
+			run_diag(c, "clean-up: the IKE SA was not deleted: %s",
+			    e.text);
+		c->cfg.timeout_ms = t;
+		c->cfg.tries = n;
+		ike_msg_free(&m);
+		ike_rx_free(&rx);
+		return;
+	}
+	if (c->s->role == SCRIPT_ROLE_RESPONDER && c->adapter[0] != '\0') {
+		run_adapter_reap(c);
+		if (run_adapter(c, args, false, &e) != 0)
+			run_diag(c, "clean-up: adapter terminate failed");
+	}
 }

@@ -180,6 +180,9 @@ static bool run_single_eq(struct run_ctx *c, struct codec_node *n, int f,
 		return false;
 	scratch = codec_is_payload(n) ? codec_payload_new(n->ptype) :
 	    codec_node_new(n->st->id);
+	/* a transform id is named in its type's table (ENCR, PRF...) */
+	if (scratch != NULL && codec_field_index(n->st, "type", 4) >= 0)
+		(void)ike_set(scratch, "type", ike_get(n, "type"));
 	if (scratch == NULL || codec_field_parse(scratch, f, text, &e) < 0) {
 		if (scratch != NULL && !c->bad_script)
 			run_script_error(c, v->pos.line, "%s: %s", fd->name, e.text);
@@ -271,6 +274,21 @@ static bool run_sa_args_match(const struct codec_node *n,
 	return false;
 }
 
+/* D(spi=X) in a matcher: one of the Delete payload's SPIs is X. */
+static bool run_delete_spi_match(struct run_ctx *c, struct codec_node *n,
+    const struct script_value *v)
+{
+	size_t i;
+
+	for (i = 0; i < n->nkids; i++) {
+		int f = codec_field_index(n->kids[i]->st, "value", 5);
+
+		if (f >= 0 && run_value_cmp(c, n->kids[i], f, SCRIPT_CMP_EQ, v))
+			return true;
+	}
+	return false;
+}
+
 /* Whether payload n has every argument the matcher gives. */
 static bool run_args_match(struct run_ctx *c, struct codec_node *n,
     const struct script_payload *sp)
@@ -285,6 +303,13 @@ static bool run_args_match(struct run_ctx *c, struct codec_node *n,
 		if (strcmp(sp->name, "PAYLOAD") == 0 && a == sp->args &&
 		    a->key == NULL)
 			continue;
+		if (a->key != NULL && strcmp(a->key, "spi") == 0 &&
+		    n->st->id == CODEC_S_DELETE) {
+			if (a->values == NULL ||
+			    !run_delete_spi_match(c, n, a->values))
+				return false;
+			continue;
+		}
 		for (v = a->values; v != NULL; v = v->next) {
 			const char *fname = a->key != NULL ?
 			    run_key_field(n, a->key) :
@@ -377,13 +402,14 @@ static void run_m_presence(struct run_ctx *c, const struct script_matcher *m,
 }
 
 static void run_m_compare(struct run_ctx *c, const struct script_matcher *m,
-    struct codec_node *view, struct run_check *k)
+    struct codec_node *view, const struct ike_rx *rx, struct run_check *k)
 {
 	char rp[CODEC_PATH_MAX * 2], shown[256];
 	struct codec_ref ref;
 	struct err e;
 	int rc = run_path_rewrite(c, view, m->path, rp, sizeof(rp));
 
+	(void)rx;
 	if (rc < 0)
 		return;
 	if (rc == 1 || codec_path_resolve(view, rp, &ref, &e) < 0 ||
@@ -583,7 +609,10 @@ static void run_match_one(struct run_ctx *c, const struct script_matcher *m,
 		run_m_presence(c, m, view, k);
 		return;
 	case SCRIPT_M_COMPARE:
-		run_m_compare(c, m, view, k);
+		/* the header as received: in the view, SK is gone and
+		 * hdr.next_payload would name the first inner payload */
+		run_m_compare(c, m, strncmp(m->path, "hdr.", 4) == 0 &&
+		    rx != NULL && rx->hdr != NULL ? rx->hdr : view, rx, k);
 		return;
 	case SCRIPT_M_ONE_OF_OFFERED:
 		run_m_one_of_offered(c, view, k);

@@ -1,0 +1,117 @@
+#!/bin/sh
+# TAP test of `iketest report` in a real browser: builds a site from the
+# fixture runs (harness/tests/reports/fixtures: run-a is the baseline,
+# run-b has a new failure, a flaky test, an interop record, an unavailable
+# IUT and a truncated record), renders it in headless Chromium and checks
+# the DOM: a matrix cell per test and IUT, every href resolves to a file,
+# the changed test heads the diff, markup in scripts and messages stays
+# text; then saves build/report-screenshot.png. SKIP without chromium.
+set -u
+IKETEST=${IKETEST:-build/iketest}
+TOP=${IKETEST_TOP:-.}
+FIX=$TOP/harness/tests/reports/fixtures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() {	# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+echo "TAP version 13"
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then
+	echo "1..0 # SKIP chromium is not installed (ci/bootstrap installs it)"
+	exit 0
+fi
+dom() {	# dom FILE: the DOM of a page after Chromium parsed it
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$(mktemp -d "$tmp/profile.XXXXXX")" \
+	    --dump-dom "file://$1" 2>/dev/null
+}
+
+cd "$TOP" || exit 1
+site=$tmp/site
+"$IKETEST" report --baseline "$FIX/run-a" --out "$site" "$FIX/run-b" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $(( rc != 1 )) "report exits 1: the site is written, one record is unreadable (exit $rc)"
+grep -q "^$site/index.html\$" "$tmp/out"
+ok $? "it prints the path of the index"
+grep -q 'run-b/beta/truncated.record:[0-9][0-9]*: truncated' "$tmp/err"
+ok $? "the truncated record is reported as file:line: message"
+
+run_b=$site/run-b/index.html
+dom "$run_b" >"$tmp/run-b.dom"
+grep -q '<table class="matrix">' "$tmp/run-b.dom"
+ok $? "Chromium renders the run page with its matrix"
+
+# The matrix: 4 tests by 2 IUTs (the interop record and the unavailable
+# IUT add no cell).
+cells=$(sed -n '/<table class="matrix">/,/<\/table>/p' "$tmp/run-b.dom" |
+    grep -o '<td class="cell' | wc -l)
+ok $(( cells != 8 )) "the matrix has a cell per test and IUT (8, got $cells)"
+rows=$(sed -n '/<table class="matrix">/,/<\/table>/p' "$tmp/run-b.dom" |
+    grep -o '<th scope="row">' | wc -l)
+ok $(( rows != 4 )) "one row per test (4, got $rows)"
+
+# The diff comes first, and its first row is the changed test.
+first=$(grep -o '<section id="[a-z]*"' "$tmp/run-b.dom" | head -n 1)
+ok $([ "$first" = '<section id="diff"' ]; echo $?) "the diff is the first section ($first)"
+row=$(sed -n '/<table class="diff">/,/<\/table>/p' "$tmp/run-b.dom" |
+    grep -m 1 '<tr class=')
+echo "$row" | grep -q 'new failure</td><td>ike_sa_init/cookie@alpha'
+ok $? "the diff lists the changed test first, as a new failure"
+grep -q 'flaky</td><td>retransmission/retransmit@beta' "$tmp/run-b.dom"
+ok $? "the verdict that changed with nothing changed is flaky"
+grep -q 'still failing</td><td>ike_sa_init/ke_curve@alpha' "$tmp/run-b.dom"
+ok $? "a test failing in both runs is still failing"
+grep -q '<table class="interop">' "$tmp/run-b.dom"
+ok $? "the interop matrix is drawn from the interop record"
+grep -q 'gamma: PF_KEY is missing' "$tmp/run-b.dom"
+ok $? "the unavailable IUT is named with its reason"
+
+# Every href of every page resolves to a file, from the page's folder.
+bad=0 pages=0 links=0
+for page in $(find "$site" -name '*.html' | sort); do
+	pages=$((pages + 1))
+	dom "$page" >"$tmp/page.dom"
+	dir=$(dirname "$page")
+	for h in $(grep -o 'href="[^"]*"' "$tmp/page.dom" | sed 's/^href="//; s/"$//; s/#.*//'); do
+		[ -n "$h" ] || continue
+		links=$((links + 1))
+		case $h in
+		*://* | /*) echo "# absolute link in $page: $h"; bad=$((bad + 1)); continue ;;
+		esac
+		[ -f "$dir/$h" ] || { echo "# broken link in $page: $h"; bad=$((bad + 1)); }
+	done
+done
+ok $(( bad != 0 )) "every href of $pages pages resolves to a file ($links links, $bad bad)"
+ok $(( links < 40 )) "the pages link to each other (at least 40 links, got $links)"
+
+# Markup from a script and from a decoded message stays text.
+page=$site/run-b/alpha/ike_sa_init/cookie.html
+dom "$page" >"$tmp/cookie.dom"
+! grep -q '<script' "$tmp/cookie.dom"
+ok $? "the script's <script> comment did not become an element"
+grep -q '&lt;script&gt;alert' "$tmp/cookie.dom"
+ok $? "the script source is shown, escaped"
+grep -q 'notify_type=&lt;UNKNOWN:42&gt;' "$tmp/cookie.dom"
+ok $? "the decoded message is shown, escaped"
+grep -q 'href="cookie.keys"' "$tmp/cookie.dom" && grep -q 'href="cookie.pcap"' "$tmp/cookie.dom"
+ok $? "the test page links its pcap and key table"
+grep -c '<script' "$site/index.html" "$run_b" | grep -qv ':0$'
+ok $(( $? == 0 )) "no JavaScript in the pages"
+
+# A screenshot, kept as an artifact of the run.
+mkdir -p build
+rm -f build/report-screenshot.png
+timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+    --no-first-run --disable-background-networking --disable-component-update \
+    --disable-sync --user-data-dir="$(mktemp -d "$tmp/profile.XXXXXX")" \
+    --screenshot=build/report-screenshot.png --window-size=1280,900 \
+    "file://$run_b" >/dev/null 2>&1
+ok $([ -s build/report-screenshot.png ]; echo $?) "the screenshot build/report-screenshot.png is written and not empty"
+echo "1..$n"
