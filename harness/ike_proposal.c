@@ -302,6 +302,13 @@ static bool choose(const struct ike_proposal *p, const struct ike_policy *pol,
 	return got;
 }
 
+/* The Transform Types of RFC 7296 3.3.2 (ENCR, PRF, INTEG, DH, ESN). */
+static bool known_type(unsigned type)
+{
+	return type == TT_ENCR || type == TT_PRF || type == TT_INTEG ||
+	    type == TT_DH || type == TT_ESN;
+}
+
 /* 1: p is acceptable, with one transform per type in *c. */
 static int select_one(const struct ike_proposal *p,
     const struct ike_policy *pol, unsigned prefer_dh,
@@ -315,6 +322,11 @@ static int select_one(const struct ike_proposal *p,
 
 	if (p->protocol != pol->protocol)
 		return 0;
+	/* RFC 7296 3.3.6: a Transform Type we do not understand makes the
+	 * whole proposal unacceptable (an unknown ID only its transform). */
+	for (i = 0; i < p->n; i++)
+		if (!known_type(p->t[i].type))
+			return 0;
 	memset(c, 0, sizeof(*c));
 	c->protocol = p->protocol;
 	c->number = p->number;

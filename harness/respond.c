@@ -215,7 +215,9 @@ static int critical_unknown(const struct codec_problems *pr)
 	return p && p->node ? (int)p->node->ptype : -1;
 }
 
-/* COOKIE = SHA-256(secret | Ni | SPIi) (2.6 suggests a hash with a secret). */
+/* COOKIE = SHA-256(secret | Ni | IPi | SPIi): RFC 7296 2.6 suggests
+ * Hash(Ni | IPi | SPIi | <secret>), so that a cookie fits one initiator's
+ * address and request only (the retry repeats Ni and SPIi unchanged). */
 static int cookie_of(const struct respond *r, const struct ike_rx *rx,
     struct bytes *c, struct err *e)
 {
@@ -226,6 +228,8 @@ static int cookie_of(const struct respond *r, const struct ike_rx *rx,
 	if (bytes_append(&in, r->cookie_secret, sizeof(r->cookie_secret)) < 0 ||
 	    (ni && bytes_append(&in, ike_get_data(ni, "data")->data,
 	    ike_get_data(ni, "data")->len) < 0) ||
+	    (r->cfg.peer.family && bytes_append(&in, r->cfg.peer.ip,
+	    r->cfg.peer.family == 6 ? 16 : 4) < 0) ||
 	    bytes_append(&in, rx->spi_i, IKE_SPI_LEN) < 0) {
 		bytes_free(&in);
 		return err_set(e, "%s: out of memory", __func__);
@@ -298,17 +302,32 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 	return 0;
 }
 
-/* IKE_AUTH with the credentials the initiator's ID calls for. */
+/* Whether IKE_AUTH is checked with the certificate credentials: the
+ * initiator's AUTH method says so (a signature); without AUTH, its ID
+ * (FQDN: certificates, the lab's convention). RFC 7296 2.15 leaves the
+ * method to each side: a PSK AUTH with an FQDN ID is verified with the
+ * PSK, not refused for want of one. */
+static bool auth_by_cert(const struct respond *r, const struct ike_rx *rx)
+{
+	struct codec_node *idi = ike_rx_find(rx, PL_IDi, 1);
+	struct codec_node *au = ike_rx_find(rx, PL_AUTH, 1);
+
+	if (r->cert_auth.method == 0)
+		return false;
+	if (au != NULL)
+		return ike_get(au, "method") != AUTH_SHARED_KEY_MIC;
+	return idi != NULL && ike_get(idi, "id_type") == ID_FQDN;
+}
+
+/* IKE_AUTH with the credentials the initiator's AUTH calls for. */
 static int dispatch_auth(struct respond *r, struct ike_sa *sa,
     const struct ike_rx *rx, struct ike_msg *m, struct err *e)
 {
-	struct codec_node *idi = ike_rx_find(rx, PL_IDi, 1);
 	struct ike_config c;
 
 	if (sa->state != IKE_S_INIT_DONE)
 		return ike_refuse(sa, rx, true, N_INVALID_SYNTAX, NULL, 0, m, e);
-	if (r->cert_auth.method == 0 || idi == NULL ||
-	    ike_get(idi, "id_type") != ID_FQDN)
+	if (!auth_by_cert(r, rx))
 		return ike_resp_auth(sa, &r->cfg, rx, m, e);
 	c = r->cfg;		/* a shallow copy: nothing in it is freed */
 	c.auth = r->cert_auth;

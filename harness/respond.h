@@ -32,9 +32,10 @@ enum {
 
 struct respond {
 	struct ike_config cfg;		/* our policy and credentials */
-	/* With an FQDN IDi, IKE_AUTH uses cert_auth instead of cfg.auth
-	 * when cert_auth.method is set (the lab's convention: IP IDs mean
-	 * PSK, FQDN IDs certificates). */
+	/* When cert_auth.method is set, IKE_AUTH uses cert_auth instead of
+	 * cfg.auth for an AUTH payload with a signature method, and cfg.auth
+	 * (PSK) for SHARED_KEY_MIC, whatever the ID type; without AUTH, an
+	 * FQDN IDi means certificates (the lab's convention). */
 	struct ike_auth_conf cert_auth;
 	bool cookies;			/* demand cookies ... */
 	unsigned cookie_threshold;	/* ... from this many half-open SAs */

@@ -187,6 +187,7 @@ struct script_expect {
 	unsigned exchange;
 	enum script_dir dir;
 	struct script_timing timing;
+	bool or_silence;	/* `or silence': nothing in the window passes */
 	struct script_matcher *matchers;
 };
 

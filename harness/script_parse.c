@@ -618,6 +618,12 @@ static int parse_expect(struct script_parser *p, struct script_event *ev)
 	parse_dir(p, &x->dir);
 	if (sp_timing(p, &x->timing) < 0)
 		return -1;
+	/* `or silence': where the RFC lets the IUT drop the message */
+	if (sp_accept_word(p, "or")) {
+		if (sp_expect_word(p, "silence") < 0)
+			return -1;
+		x->or_silence = true;
+	}
 	if (sp_accept(p, TOK_COLON))
 		return sp_matchers(p, &x->matchers);
 	return 0;

@@ -337,6 +337,8 @@ static void print_expect(FILE *f, const struct script_expect *x)
 	fprintf(f, "expect %s%s", x->any ? "any" :
 	    exchange_name(x->exchange, buf, sizeof(buf)), dir_name(x->dir));
 	print_timing(f, &x->timing);
+	if (x->or_silence)
+		fputs(" or silence", f);
 	if (x->matchers) {
 		fputs(": ", f);
 		print_matchers(f, x->matchers);

@@ -57,7 +57,11 @@ setup() {
 	"$ADAPTER" configure "$PROFILE" >>"$OUT/adapter.log" 2>&1 ||
 	    { echo "adapter configure failed"; return 1; }
 }
-if ! why=$(setup); then
+# Not in $(...): `started` must reach the clean-up in this shell.
+setup >"$OUT/setup.why"
+setup_rc=$?
+why=$(cat "$OUT/setup.why")
+if [ "$setup_rc" != 0 ]; then
 	echo "not ok 1 - lab and strongSwan set up: $why"
 	sed 's/^/# /' "$OUT/lab.log" "$OUT/adapter.log" 2>/dev/null | tail -n 20
 	echo "1..1"
@@ -71,6 +75,8 @@ set +a
 n=0 pass=0 fail=0 skip=0 todo=0
 for f in suites/*/*.ike; do
 	[ -e "$f" ] || continue
+	# suites/examples illustrates the language; it is not a suite.
+	case $f in suites/examples/*) continue ;; esac
 	n=$((n + 1))
 	tap=$OUT/$(echo "$f" | tr / _).tap
 	# in the background so that a signal reaches the trap at once
@@ -83,9 +89,14 @@ for f in suites/*/*.ike; do
 	if grep -q '^1\.\.0 # SKIP' "$tap"; then
 		skip=$((skip + 1))
 		echo "ok $n - $f # SKIP $(sed -n 's/^1\.\.0 # SKIP //p' "$tap")"
-	elif [ "$rc" = 0 ] && grep -q '# TODO' "$tap"; then
+	elif [ "$rc" = 0 ] && grep -q '^not ok .* # TODO' "$tap"; then
+		# the declared deviation was seen: a known failure
 		todo=$((todo + 1))
-		echo "ok $n - $f # TODO known deviation (profile [deviations])"
+		echo "not ok $n - $f # TODO known deviation (profile [deviations])"
+	elif [ "$rc" = 0 ] && grep -q '# TODO' "$tap"; then
+		# declared, but it passed: prove reports it as a TODO passed
+		todo=$((todo + 1))
+		echo "ok $n - $f # TODO deviation declared but not seen"
 	elif [ "$rc" = 0 ]; then
 		pass=$((pass + 1))
 		echo "ok $n - $f"

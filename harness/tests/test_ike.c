@@ -392,11 +392,63 @@ static void test_exchanges(void)
 	pair_free(&p);
 }
 
+/* RFC 7296 3.3.6: a proposal with a Transform Type the responder does not
+ * understand is unacceptable, the next proposal is chosen; an unknown
+ * transform ID only drops that transform. */
+static void test_proposal_unknown_type(void)
+{
+	struct ike_policy pol;
+	struct ike_proposal offer[2], chosen;
+	struct codec_node *msg = codec_message_new();
+	struct err e;
+	size_t k;
+	int rc;
+
+	if (ike_policy_parse(PROTO_IKE,
+	    "AES_CBC/256 HMAC_SHA2_256 HMAC_SHA2_256_128 ECP_256", &pol, &e) < 0)
+		diag("policy: %s", e.text);
+	for (k = 0; k < 2; k++) {
+		memset(&offer[k], 0, sizeof(offer[k]));
+		offer[k].protocol = PROTO_IKE;
+		offer[k].number = (unsigned)k + 1;
+		offer[k].t[0] = (struct ike_transform){ TT_ENCR, ENCR_AES_CBC, 256 };
+		offer[k].t[1] = (struct ike_transform){ TT_PRF, PRF_HMAC_SHA2_256, 0 };
+		offer[k].t[2] = (struct ike_transform){ TT_INTEG,
+		    INTEG_HMAC_SHA2_256_128, 0 };
+		offer[k].t[3] = (struct ike_transform){ TT_DH, DH_ECP_256, 0 };
+		offer[k].n = 4;
+	}
+	/* Proposal 1: an extra transform of type 200; proposal 2: an extra
+	 * ENCR of an unassigned ID (1000), which is only skipped. */
+	offer[0].t[offer[0].n++] = (struct ike_transform){ 200, 6, 0 };
+	offer[1].t[offer[1].n++] = (struct ike_transform){ TT_ENCR, 1000, 0 };
+	if (msg == NULL || ike_sa_payload_add(msg, offer, 2, &e) < 0)
+		diag("SA payload: %s", e.text);
+	rc = msg ? ike_proposal_select(msg->kids[0], &pol, DH_ECP_256, &chosen,
+	    &e) : -1;
+	ok(rc == 0 && chosen.number == 2,
+	    "unknown transform type: proposal 1 refused, proposal %u chosen",
+	    rc == 0 ? chosen.number : 0);
+	ok(rc == 0 && ike_proposal_get(&chosen, TT_ENCR, 0) == ENCR_AES_CBC,
+	    "unknown transform ID skipped: AES_CBC chosen in proposal 2");
+	codec_node_free(msg);
+
+	/* The unknown type alone: nothing acceptable (NO_PROPOSAL_CHOSEN). */
+	msg = codec_message_new();
+	if (msg == NULL || ike_sa_payload_add(msg, offer, 1, &e) < 0)
+		diag("SA payload: %s", e.text);
+	rc = msg ? ike_proposal_select(msg->kids[0], &pol, DH_ECP_256, &chosen,
+	    &e) : -1;
+	is_int(rc, 1, "only a proposal with an unknown transform type: none chosen");
+	codec_node_free(msg);
+}
+
 int main(void)
 {
 	test_suites();
 	test_signatures();
 	test_refusals();
 	test_exchanges();
+	test_proposal_unknown_type();
 	return tap_done();
 }

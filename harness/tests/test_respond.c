@@ -276,6 +276,46 @@ static void test_cookie_threshold(void)
 	fx_free(&f);
 }
 
+/* RFC 7296 2.6: the cookie binds Ni, SPIi and the initiator's address: the
+ * same retry from another address is asked for a cookie again. */
+static void test_cookie_address(void)
+{
+	struct fx f;
+	struct ike_sa *sa;
+	struct ike_msg m;
+	struct ike_rx rx;
+	struct bytes b = BYTES_EMPTY;
+	struct err e = { "" };
+	enum ike_result res = IKE_R_FAIL;
+
+	fx_init(&f);
+	f.r.cookies = true;
+	f.r.cookie_threshold = 0;
+	ike_addr_parse("192.0.2.17", &f.r.cfg.peer, &e);
+	sa = init_request(&f, &m);
+	encode(sa, &m, &b);
+	if (feed(&f, NULL, &b, &rx) == 1)
+		res = ike_init_response(sa, &f.ini, &rx, &e);
+	ike_rx_free(&rx);
+	ok(res == IKE_R_RETRY, "threshold 0: COOKIE demanded (%s)", e.text);
+	if (ike_build_init_request(sa, &f.ini, &m, &e) < 0)
+		diag("retry: %s", e.text);
+	encode(sa, &m, &b);
+	ike_addr_parse("192.0.2.99", &f.r.cfg.peer, &e);
+	ok(feed(&f, NULL, &b, &rx) == 1 && ike_rx_notify(&rx, N_COOKIE) &&
+	    ike_rx_find(&rx, PL_SA, 1) == NULL,
+	    "2.6: the retry from another address: COOKIE again, no SA");
+	ike_rx_free(&rx);
+	ike_addr_parse("192.0.2.17", &f.r.cfg.peer, &e);
+	ok(feed(&f, NULL, &b, &rx) == 1 && !ike_rx_notify(&rx, N_COOKIE) &&
+	    ike_rx_find(&rx, PL_SA, 1) && f.r.nsa == 1,
+	    "2.6: the retry from the cookie's address: SA, KE, Nr");
+	ike_rx_free(&rx);
+	ike_sa_free(sa);
+	bytes_free(&b);
+	fx_free(&f);
+}
+
 /* An INFORMATIONAL request for IKE SA spi_i/spi_r, SK opaque. */
 static void stray_info(uint64_t spi_i, uint64_t spi_r, uint32_t mid,
     struct bytes *b)
@@ -418,11 +458,65 @@ static void test_in_sa(void)
 	fx_free(&f);
 }
 
+/* IKE_AUTH credentials follow the initiator's AUTH method (RFC 7296
+ * 2.15): with certificate credentials configured too, an FQDN IDi with a
+ * PSK AUTH is verified with the PSK, a signature with the certificates. */
+static void test_auth_choice(void)
+{
+	struct fx f;
+	struct ike_transport t;
+	struct ike_sa *sa = NULL;
+	struct crypto_key *ki, *kr;
+	struct err e = { "" };
+	int rc;
+
+	fx_init(&f);
+	t = (struct ike_transport){ &f, mem_send, mem_recv };
+	ki = crypto_key_generate("ecp256", &e);
+	kr = crypto_key_generate("ecp256", &e);
+	if (ki == NULL || kr == NULL) {
+		tap_skip(e.text, "FQDN IDi with PSK, then with a signature");
+		tap_skip(e.text, "FQDN IDi with a signature");
+		crypto_key_free(ki);
+		crypto_key_free(kr);
+		fx_free(&f);
+		return;
+	}
+	f.r.cert_auth.method = AUTH_ECDSA_SHA256_P256;
+	f.r.cert_auth.key = kr;
+	f.r.cert_auth.peer_key = ki;
+	if (ike_id_parse("fqdn:ref.example", &f.r.cert_auth.id_type,
+	    &f.r.cert_auth.id, &e) < 0 ||
+	    ike_id_parse("fqdn:harness.example", &f.ini.auth.id_type,
+	    &f.ini.auth.id, &e) < 0)
+		diag("id: %s", e.text);
+	rc = ike_establish(&f.ini, &t, true, &sa, &e);
+	ok(rc == 0 && sa->peer_id_type == ID_IPV4_ADDR,
+	    "FQDN IDi, PSK AUTH: verified with the PSK, PSK identity answers%s%s",
+	    rc ? ": " : "", rc ? e.text : "");
+	ike_sa_free(sa);
+	sa = NULL;
+
+	f.ini.auth.method = AUTH_ECDSA_SHA256_P256;
+	f.ini.auth.key = ki;
+	f.ini.auth.peer_key = kr;
+	rc = ike_establish(&f.ini, &t, true, &sa, &e);
+	ok(rc == 0 && sa->peer_id_type == ID_FQDN,
+	    "FQDN IDi, ECDSA AUTH: verified with the certificate credentials%s%s",
+	    rc ? ": " : "", rc ? e.text : "");
+	ike_sa_free(sa);
+	/* The keys belong to the responder's cert_auth: freed once. */
+	f.ini.auth.key = f.ini.auth.peer_key = NULL;
+	fx_free(&f);
+}
+
 int main(void)
 {
 	test_init_checks();
 	test_cookie_threshold();
+	test_cookie_address();
 	test_unknown_sa();
 	test_in_sa();
+	test_auth_choice();
 	return tap_done();
 }

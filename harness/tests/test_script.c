@@ -445,6 +445,40 @@ static void bad_scripts(void)
 	ok(i >= 25, "%zu error cases", i);
 }
 
+/* `expect ... or silence`: parsed, printed, and kept through the round
+ * trip; `or` without `silence` is an error. */
+static void or_silence(void)
+{
+	static const char src[] = H
+	    "send IKE_SA_INIT\n"
+	    "expect IKE_SA_INIT response within 2s or silence: N(INVALID_SYNTAX)\n";
+	struct err e;
+	struct script *s = parse_str("orsil.ike", src, &e);
+	char *p;
+
+	if (!ok(s != NULL, "or silence parses")) {
+		diag("%s", e.text);
+		return;
+	}
+	ok(s->events && s->events->next &&
+	    s->events->next->kind == SCRIPT_E_EXPECT &&
+	    s->events->next->u.expect.or_silence &&
+	    s->events->next->u.expect.timing.kind == SCRIPT_T_WITHIN &&
+	    s->events->next->u.expect.matchers != NULL, "or silence in the tree");
+	p = script_print_string(s);
+	ok(p != NULL && strstr(p, "within 2s or silence: N(INVALID_SYNTAX)") != NULL,
+	    "or silence printed");
+	free(p);
+	script_free(s);
+	round_trip("orsil.ike", src);
+	s = parse_str("orsil2.ike", H "expect IKE_SA_INIT response or nothing\n", &e);
+	ok(s == NULL && strstr(e.text, "silence") != NULL,
+	    "`or' must be followed by `silence'");
+	if (s == NULL)
+		diag("%s", e.text);
+	script_free(s);
+}
+
 static void limits(void)
 {
 	size_t n = 200000, i;
@@ -484,5 +518,6 @@ int main(void)
 	tree();
 	bad_scripts();
 	limits();
+	or_silence();
 	return tap_done();
 }
