@@ -12,7 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "codec.h"
+#include "crypto.h"
+#include "names.h"
 #include "profile.h"
 
 const char *run_verdict_name(enum run_verdict v)
@@ -208,6 +211,10 @@ void run_check_end(struct run_ctx *c, struct run_check *k)
 		run_rec_str(c->rec, "verdict", verdict);
 		run_rec_block(c->rec, "detail", &k->diag);
 		run_rec_block(c->rec, "message", &k->message);
+		if (k->timed)
+			fprintf(c->rec, "timing %llu %llu\n",
+			    (unsigned long long)k->expected_us,
+			    (unsigned long long)k->measured_us);
 		fprintf(c->rec, "end-check\n");
 	}
 	bytes_free(&k->diag);
@@ -413,10 +420,66 @@ static int run_events(struct run_ctx *c, const struct script_event *ev)
 
 /* ------------------------------------------------------------- set-up */
 
+/* SHA-256 of the script file as it runs, so that a report can tell a
+ * changed script from a flaky verdict. Empty when unreadable. */
+static void run_script_sha256(const char *path, char out[static 65])
+{
+	struct bytes text = BYTES_EMPTY, digest = BYTES_EMPTY;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 &&
+	    text.len <= SCRIPT_MAX_BYTES)
+		if (bytes_append(&text, buf, n) < 0)
+			break;
+	fclose(f);
+	if (crypto_hash(HASH_SHA2_256, text.data, text.len, &digest, NULL) == 0 &&
+	    digest.len == 32)
+		bytes_to_hex(digest.data, digest.len, out);
+	bytes_free(&text);
+	bytes_free(&digest);
+}
+
+/* The IUT's version: [iut] version, else the first line printed by
+ * [iut] version-command (its adapter), asked once per process. */
+static const char *run_iut_version(const struct profile *prof)
+{
+	static char cached_cmd[512], cached[256];
+	char rest[256];
+	const char *v = profile_get(prof, "iut", "version");
+	const char *cmd = profile_get(prof, "iut", "version-command");
+	FILE *p;
+
+	if (v != NULL && *v != '\0')
+		return v;
+	if (cmd == NULL || *cmd == '\0')
+		return NULL;
+	if (strcmp(cmd, cached_cmd) == 0)
+		return cached;
+	snprintf(cached_cmd, sizeof(cached_cmd), "%s", cmd);
+	cached[0] = '\0';
+	p = popen(cmd, "r");
+	if (p == NULL)
+		return cached;
+	if (fgets(cached, sizeof(cached), p) != NULL)
+		cached[strcspn(cached, "\r\n")] = '\0';
+	/* The rest of its output is not wanted, but the pipe is drained so
+	 * that the command does not die of SIGPIPE half-way. */
+	while (fgets(rest, sizeof(rest), p) != NULL)
+		;
+	pclose(p);
+	return cached;
+}
+
 static void run_record_header(struct run_ctx *c)
 {
 	const struct script_clause *cl;
 	char when[64], rfc[1024] = "";
+	char sha[65];
 	time_t t = (time_t)(c->start_wall_us / 1000000);
 	struct tm tm;
 	size_t n = 0;
@@ -437,7 +500,10 @@ static void run_record_header(struct run_ctx *c)
 	}
 	run_rec_str(c->rec, "rfc", rfc);
 	run_rec_str(c->rec, "iut", name != NULL ? name : "unknown");
-	run_rec_str(c->rec, "iut-version", profile_get(c->prof, "iut", "version"));
+	run_rec_str(c->rec, "iut-version", run_iut_version(c->prof));
+	run_script_sha256(c->s->path, sha);
+	if (sha[0] != '\0')
+		run_rec_str(c->rec, "script-sha256", sha);
 	run_rec_str(c->rec, "profile", profile_path(c->prof));
 	run_rec_str(c->rec, "start", when);
 	run_rec_str(c->rec, "pcap", c->pcap_path);

@@ -41,6 +41,10 @@ struct run_check {
 	bool ok;
 	struct bytes diag;	/* "field: expected X vs actual Y" lines */
 	struct bytes message;	/* the message decoded, if any */
+	/* A timed check (a retransmission gap): what the script or profile
+	 * asked and what was measured, for the report's charts. */
+	bool timed;
+	uint64_t expected_us, measured_us;
 };
 
 struct run_ctx {

@@ -712,6 +712,9 @@ static void run_one_retransmit(struct run_ctx *c, const struct run_var *v,
 	if (pkt.len != v->data.len || memcmp(pkt.data, v->data.data, pkt.len) != 0)
 		run_check_fail(&k, "expected the same bytes as $%s (%zu), actual a different message of %zu bytes",
 		    v->name, v->data.len, pkt.len);
+	k.timed = true;
+	k.expected_us = gap;
+	k.measured_us = pkt.ts_us - *prev;
 	if (pkt.ts_us - *prev + tol < gap) {
 		script_format_duration(pkt.ts_us - *prev, got, sizeof(got));
 		run_check_fail(&k, "timing: expected %s ± %llu us vs actual %s",

@@ -33,6 +33,9 @@ grep -q '^1\.\.1$' "$OUT/tap"; ok $? "plan 1..1"
 [ -s "$OUT/silent.pcap" ]; ok $? "a pcap was written"
 grep -q '^verdict fail$' "$OUT/silent.record" && grep -q '^script harness/tests/scripts/silent.ike$' "$OUT/silent.record"
 ok $? "record: script and verdict fail"
+want=$(sha256sum harness/tests/scripts/silent.ike | cut -c1-64)
+grep -q "^script-sha256 $want\$" "$OUT/silent.record"
+ok $? "record: script-sha256 is the hash of the script file"
 
 run $S/quiet.ike; rc=$?
 ok $([ $rc = 0 ] && echo 0) "silence: exit 0 (got $rc)"
