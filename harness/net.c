@@ -324,6 +324,40 @@ int net_send(struct net *n, enum net_port port, const uint8_t *msg,
 	return 0;
 }
 
+/* Whether a and b are the same address (ports aside). */
+static bool net_same_host(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+	return false;
+}
+
+/* RFC 7296 2.11: a response "MUST" go to the address and port the request
+ * came from. So a request of the IUT's (an IKE header with the Response
+ * flag clear) from the IUT's own address sets where this socket sends
+ * next: an IUT that initiates from an ephemeral port is answered there. */
+static void net_follow_request(struct net *n, int i,
+    const struct sockaddr_storage *from, socklen_t fromlen,
+    const struct net_packet *pkt)
+{
+	enum { IKE_HEADER_LEN = 28, IKE_FLAGS_AT = 19, IKE_FLAG_RESPONSE = 0x20 };
+
+	if (pkt->esp || pkt->len < IKE_HEADER_LEN ||
+	    (pkt->data[IKE_FLAGS_AT] & IKE_FLAG_RESPONSE) != 0 ||
+	    !net_same_host(from, &n->peer[i]) || fromlen > sizeof(n->peer[i]))
+		return;
+	memcpy(&n->peer[i], from, fromlen);
+	n->peer_len[i] = fromlen;
+	net_endpoint_of(&n->peer[i], &n->iut_ep[i]);
+}
+
 /* Reads one datagram from a readable socket into pkt. 1 with an IKE or
  * ESP packet, 0 for a datagram to pass over (NAT keepalive, empty). */
 static int net_read_one(struct net *n, int i, struct net_packet *pkt,
@@ -358,6 +392,7 @@ static int net_read_one(struct net *n, int i, struct net_packet *pkt,
 			pkt->esp = true;
 		}
 	}
+	net_follow_request(n, i, &from, fromlen, pkt);
 	if (n->own != NULL)
 		net_own_write(n, &pkt->src, &n->local_ep[i], pkt->data, pkt->len,
 		    pkt->esp);

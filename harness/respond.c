@@ -261,6 +261,25 @@ static int check_cookie(struct respond *r, struct ike_sa *tmp,
 	return rc;
 }
 
+/* RFC 7427 4: a responder that supports the Digital Signature method
+ * answers the initiator's SIGNATURE_HASH_ALGORITHMS with its own list in
+ * the IKE_SA_INIT response: SHA2-256, -384, -512 and Identity (RFC 8420,
+ * for Ed25519/Ed448), all of which it verifies. */
+static int add_hash_algorithms(const struct respond *r,
+    const struct ike_rx *rx, struct ike_msg *m, struct err *e)
+{
+	static const uint8_t list[] = { 0, HASH_SHA2_256, 0, HASH_SHA2_384,
+		0, HASH_SHA2_512, 0, HASH_IDENTITY };
+
+	if (r->cert_auth.method == 0 ||
+	    ike_rx_notify(rx, N_SIGNATURE_HASH_ALGORITHMS) == NULL)
+		return 0;
+	if (ike_notify_add(m->hdr, 0, NULL, 0, N_SIGNATURE_HASH_ALGORITHMS,
+	    list, sizeof(list)) == NULL)
+		return err_set(e, "%s: out of memory", __func__);
+	return 0;
+}
+
 static int handle_init(struct respond *r, const struct ike_rx *rx,
     uint64_t now, struct bytes *out, struct err *e)
 {
@@ -290,6 +309,8 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 		rc = check_cookie(r, sa, rx, &m, e);
 		if (rc == 0)
 			rc = ike_resp_init(sa, &r->cfg, rx, &m, e);
+		if (rc == 0 && !sa->refused)
+			rc = add_hash_algorithms(r, rx, &m, e);
 	}
 	if (rc >= 0)
 		rc = ike_encode_response(sa, &m, NULL, out, e);

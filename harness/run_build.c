@@ -302,6 +302,14 @@ static int run_ke_fill(struct run_ctx *c, struct codec_node *n, struct err *e)
 	}
 	if (codec_is_set(n, codec_field_index(n->st, "data", 4)))
 		return 0;
+	if (c->cookie_retry && c->sa->dh != NULL &&
+	    crypto_dh_group(c->sa->dh) == group) {
+		if (crypto_dh_public(c->sa->dh, &pub, e) < 0)
+			return -1;
+		ike_set_data(n, "data", pub.data, pub.len);
+		bytes_free(&pub);
+		return 0;
+	}
 	dh = crypto_dh_new(group, e);
 	if (dh == NULL)
 		return -1;
@@ -325,11 +333,12 @@ static int run_nonce_fill(struct run_ctx *c, const struct script_payload *sp,
 	size_t size = IKE_NONCE_LEN;
 	int rc;
 
-	(void)c;
 	if (codec_is_set(n, codec_field_index(n->st, "data", 4)))
 		return 0;
 	if (a != NULL && a->values != NULL && a->values->kind == SCRIPT_V_NUMBER)
 		size = a->values->num;
+	else if (c->cookie_retry && c->sa->ni.len > 0)
+		return ike_set_data(n, "data", c->sa->ni.data, c->sa->ni.len);
 	/* any size a payload can carry: 16..256 is the RFC's rule to test */
 	if (size == 0 || size > 65535 - 4)
 		return err_set(e, "nonce size %zu: 1..65531", size);
@@ -898,6 +907,8 @@ int run_send(struct run_ctx *c, const struct script_event *ev)
 	    !c->rx_answered && c->rx.exchange == snd->exchange);
 	if (run_fresh_sa(c, snd, response, &e) < 0)
 		goto fail;
+	c->cookie_retry = !response && snd->exchange == EXCH_IKE_SA_INIT &&
+	    c->init_sent && run_list_has_cookie(snd->payloads);
 	msgid = response ? c->rx.message_id : c->sa->next_req_id;
 	if (snd->defaults) {
 		if (run_build_defaults(c, snd, response, &m, &e) < 0)

@@ -70,6 +70,9 @@ struct run_ctx {
 	bool have_rx;
 	bool rx_answered;		/* we sent a response to rx */
 	bool init_sent;		/* the SA sent its IKE_SA_INIT request */
+	/* The send being built is a COOKIE retry (RFC 7296 2.6): its other
+	 * payloads are those of the first request, so Ni and KE are reused. */
+	bool cookie_retry;
 	/* the last IKE_SA_INIT requests sent, for COOKIE retries */
 	struct codec_node *init_reqs[RUN_INIT_REQS];
 	size_t ninit;

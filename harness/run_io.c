@@ -637,6 +637,30 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	return 0;
 }
 
+/* The message ID of an IKE request in p, or -1 for a response or a
+ * datagram too short for the header. */
+static int64_t run_request_id(const uint8_t *p, size_t len)
+{
+	enum { HDR = 28, FLAGS = 19, MSGID = 20, RESPONSE = 0x20 };
+
+	if (len < HDR || (p[FLAGS] & RESPONSE) != 0)
+		return -1;
+	return (int64_t)((uint32_t)p[MSGID] << 24 | (uint32_t)p[MSGID + 1] << 16 |
+	    (uint32_t)p[MSGID + 2] << 8 | p[MSGID + 3]);
+}
+
+/* The highest message ID of the IUT's requests seen so far, or -1. */
+static int64_t run_last_request_id(const struct run_ctx *c)
+{
+	int64_t last = -1, id;
+	size_t i;
+
+	for (i = 0; i < c->nseen; i++)
+		if ((id = run_request_id(c->seen[i].data, c->seen[i].len)) > last)
+			last = id;
+	return last;
+}
+
 int run_silence(struct run_ctx *c, const struct script_event *ev)
 {
 	struct run_check k;
@@ -644,17 +668,31 @@ int run_silence(struct run_ctx *c, const struct script_event *ev)
 	struct net_packet pkt;
 	struct err e;
 	uint64_t deadline = net_now_us() + ev->u.silence.duration;
+	bool except = ev->u.silence.except_new_requests;
+	/* With `except new requests', requests above the IUT's last message
+	 * ID (new ones, and their own retransmissions, RFC 7296 2.1) pass;
+	 * a retransmission of an earlier request, or anything else, fails. */
+	int64_t last_id = run_last_request_id(c);
 	char d[32];
 	int rc;
 
 	script_format_duration(ev->u.silence.duration, d, sizeof(d));
-	run_check_begin(c, &k, ev->pos.line, "expect silence for %s", d);
-	rc = net_recv(c->net, deadline, &pkt, &e);
+	run_check_begin(c, &k, ev->pos.line, "expect silence for %s%s", d,
+	    except ? " except new requests" : "");
+	for (;;) {
+		rc = net_recv(c->net, deadline, &pkt, &e);
+		if (rc <= 0 || pkt.esp || !except ||
+		    run_request_id(pkt.data, pkt.len) <= last_id)
+			break;
+		run_diag(c, "line %d: a new request of the IUT (message ID %lld) let through",
+		    ev->pos.line, (long long)run_request_id(pkt.data, pkt.len));
+	}
 	if (rc < 0) {
 		run_check_fail(&k, "receive: %s", e.text);
 	} else if (rc == 1) {
 		run_check_fail(&k, "expected nothing, actual a %s of %zu bytes after %llu us",
-		    pkt.esp ? "ESP packet" : "message", pkt.len,
+		    pkt.esp ? "ESP packet" : except ? "retransmission or response" : "message",
+		    pkt.len,
 		    (unsigned long long)(pkt.ts_us - (deadline - ev->u.silence.duration)));
 		memset(&rx, 0, sizeof(rx));
 		if (!pkt.esp && ike_rx_decode(c->sa, pkt.data, pkt.len, false,

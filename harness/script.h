@@ -193,6 +193,9 @@ struct script_expect {
 
 struct script_silence {
 	script_us duration;
+	/* `except new requests': a request the IUT starts (a message ID
+	 * above its earlier ones, not a retransmission) is let through. */
+	bool except_new_requests;
 };
 
 /* expect retransmissions of $msg per profile | at D, D, ... [±tol] */

@@ -606,6 +606,12 @@ static int parse_expect(struct script_parser *p, struct script_event *ev)
 			return -1;
 		if (ev->u.silence.duration == 0)
 			return sp_err(p, t, "a zero duration");
+		if (sp_accept_word(p, "except")) {
+			if (sp_expect_word(p, "new") < 0 ||
+			    sp_expect_word(p, "requests") < 0)
+				return -1;
+			ev->u.silence.except_new_requests = true;
+		}
 		return 0;
 	}
 	if (sp_accept_word(p, "retransmissions"))

@@ -391,6 +391,8 @@ static void print_event(FILE *f, const struct script_event *ev, int indent)
 	case SCRIPT_E_SILENCE:
 		fputs("expect silence for ", f);
 		print_duration(f, ev->u.silence.duration);
+		if (ev->u.silence.except_new_requests)
+			fputs(" except new requests", f);
 		fputc('\n', f);
 		break;
 	case SCRIPT_E_RETRANSMITS:

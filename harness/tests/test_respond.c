@@ -316,6 +316,44 @@ static void test_cookie_address(void)
 	fx_free(&f);
 }
 
+/* RFC 7427 4: SIGNATURE_HASH_ALGORITHMS in the request is answered with
+ * the responder's list when it does signatures, and only then. */
+static void test_hash_algorithms(void)
+{
+	static const uint8_t offer[] = { 0, HASH_SHA2_256, 0, HASH_SHA2_384 };
+	static const uint8_t want[] = { 0, HASH_SHA2_256, 0, HASH_SHA2_384,
+		0, HASH_SHA2_512, 0, HASH_IDENTITY };
+	struct fx f;
+	struct ike_sa *sa;
+	struct ike_msg m;
+	struct ike_rx rx;
+	struct bytes b = BYTES_EMPTY;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		fx_init(&f);
+		if (k == 1)
+			f.r.cert_auth.method = AUTH_DIGITAL_SIGNATURE;
+		sa = init_request(&f, &m);
+		ike_notify_add(m.hdr, 0, NULL, 0, N_SIGNATURE_HASH_ALGORITHMS,
+		    offer, sizeof(offer));
+		encode(sa, &m, &b);
+		if (k == 0)
+			ok(feed(&f, NULL, &b, &rx) == 1 && ike_rx_find(&rx, PL_SA, 1) &&
+			    !ike_rx_notify(&rx, N_SIGNATURE_HASH_ALGORITHMS),
+			    "RFC 7427 4: PSK only: no SIGNATURE_HASH_ALGORITHMS back");
+		else
+			ok(feed(&f, NULL, &b, &rx) == 1 && ike_rx_find(&rx, PL_SA, 1) &&
+			    notify_is(&rx, N_SIGNATURE_HASH_ALGORITHMS, want,
+			    sizeof(want)),
+			    "RFC 7427 4: with signatures: SIGNATURE_HASH_ALGORITHMS SHA2_256 SHA2_384 SHA2_512 IDENTITY");
+		ike_rx_free(&rx);
+		ike_sa_free(sa);
+		fx_free(&f);
+	}
+	bytes_free(&b);
+}
+
 /* An INFORMATIONAL request for IKE SA spi_i/spi_r, SK opaque. */
 static void stray_info(uint64_t spi_i, uint64_t spi_r, uint32_t mid,
     struct bytes *b)
@@ -515,6 +553,7 @@ int main(void)
 	test_init_checks();
 	test_cookie_threshold();
 	test_cookie_address();
+	test_hash_algorithms();
 	test_unknown_sa();
 	test_in_sa();
 	test_auth_choice();

@@ -479,6 +479,40 @@ static void or_silence(void)
 	script_free(s);
 }
 
+/* `expect silence for D except new requests`: parsed, printed, kept
+ * through the round trip; a half-written `except` is an error. */
+static void silence_except(void)
+{
+	static const char src[] = H
+	    "expect silence for 5s except new requests\n";
+	struct err e;
+	struct script *s = parse_str("silex.ike", src, &e);
+	char *p;
+
+	if (!ok(s != NULL, "silence except new requests parses")) {
+		diag("%s", e.text);
+		return;
+	}
+	ok(s->events && s->events->kind == SCRIPT_E_SILENCE &&
+	    s->events->u.silence.except_new_requests &&
+	    s->events->u.silence.duration == 5000000, "except new requests in the tree");
+	p = script_print_string(s);
+	ok(p != NULL && strstr(p, "expect silence for 5s except new requests") != NULL,
+	    "except new requests printed");
+	free(p);
+	script_free(s);
+	round_trip("silex.ike", src);
+	s = parse_str("silex2.ike", H "expect silence for 5s except new\n", &e);
+	ok(s == NULL && strstr(e.text, "requests") != NULL,
+	    "`except new' must be followed by `requests'");
+	if (s == NULL)
+		diag("%s", e.text);
+	script_free(s);
+	s = parse_str("silex3.ike", H "expect silence for 5s except\n", &e);
+	ok(s == NULL, "a bare `except' is refused");
+	script_free(s);
+}
+
 static void limits(void)
 {
 	size_t n = 200000, i;
@@ -519,5 +553,6 @@ int main(void)
 	bad_scripts();
 	limits();
 	or_silence();
+	silence_except();
 	return tap_done();
 }
