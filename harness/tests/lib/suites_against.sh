@@ -1,0 +1,121 @@
+#!/bin/sh
+# suites_against.sh IUT SLOT PREFIX: every conformance script against one
+# IUT of the lab, through `iketest run` (sourced by harness/tests/suites_*.sh,
+# which prove runs; this folder is not one prove reads).
+#
+# One TAP line per script: ok for pass, skip (with its reason) and a
+# declared deviation that was not seen; `not ok # TODO` for a declared
+# deviation that was seen; `not ok` with the first failing checks for a
+# fail or an error, which fails the test. The counts go to stderr. Needs
+# root and `ip netns`, else SKIP with the reason. The lab gets its own
+# prefix and run directory, so that it never meets another lab on the
+# machine; the IUT is stopped by its adapter (pid file) and the lab taken
+# down on every exit path. Before each script `adapter terminate` removes
+# what the script before left at the IUT (half-open IKE SAs count towards
+# COOKIE thresholds; a pending initiation would send into the next script);
+# an IUT that cannot terminate (the reference peer) is fine as it is.
+set -u
+iut=$1 slot=$2 prefix=$3
+: "${IKETEST:=build/iketest}"
+cd "${IKETEST_TOP:-.}" || exit 1
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root (network namespaces)"
+	exit 0
+fi
+if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
+	echo "1..0 # SKIP no 'ip netns' here"
+	exit 0
+fi
+
+IKETEST_LAB_PREFIX=$prefix$(($$ % 1000))
+IKETEST_RUNDIR=/run/iketest-$IKETEST_LAB_PREFIX
+# Adapters run the binary from their own directory: an absolute path.
+IKETEST=$(cd "$(dirname "$IKETEST")" && pwd)/$(basename "$IKETEST")
+export IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST
+OUT=$(mktemp -d "/tmp/iketest-$iut.XXXXXX") || exit 1
+ADAPTER=peers/$iut/adapter
+PROFILE=peers/$iut/profile.conf
+started=
+child=
+
+cleanup() {
+	trap - EXIT INT TERM
+	if [ -n "$child" ]; then
+		kill "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+	fi
+	[ -n "$started" ] && "$ADAPTER" stop >/dev/null 2>&1
+	ci/lab down >/dev/null 2>&1
+	rm -rf "$IKETEST_RUNDIR"
+	[ -n "${KEEP_OUT:-}" ] || rm -rf "$OUT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "TAP version 13"
+setup() {
+	ci/lab up >"$OUT/lab.log" 2>&1 || { echo "ci/lab up failed"; return 1; }
+	"$ADAPTER" install >"$OUT/adapter.log" 2>&1 ||
+	    { echo "adapter install failed"; return 1; }
+	"$ADAPTER" start >>"$OUT/adapter.log" 2>&1 ||
+	    { echo "adapter start failed"; return 1; }
+	started=yes
+	"$ADAPTER" configure "$PROFILE" >>"$OUT/adapter.log" 2>&1 ||
+	    { echo "adapter configure failed"; return 1; }
+}
+# Not in $(...): `started` must reach the clean-up in this shell.
+setup >"$OUT/setup.why"
+setup_rc=$?
+if [ "$setup_rc" != 0 ]; then
+	echo "not ok 1 - lab and $iut set up: $(cat "$OUT/setup.why")"
+	sed 's/^/# /' "$OUT/lab.log" "$OUT/adapter.log" 2>/dev/null | tail -n 20
+	echo "1..1"
+	exit 1
+fi
+
+set -a
+eval "$(ci/lab env "$slot")"
+set +a
+
+n=0 pass=0 fail=0 skip=0 todo=0
+for f in suites/*/*.ike; do
+	[ -e "$f" ] || continue
+	# suites/examples illustrates the language; it is not a suite.
+	case $f in suites/examples/*) continue ;; esac
+	n=$((n + 1))
+	tap=$OUT/$(echo "$f" | tr / _).tap
+	"$ADAPTER" terminate >>"$OUT/adapter.log" 2>&1
+	# in the background so that a signal reaches the trap at once
+	ip netns exec "$HARNESS_NS" "$IKETEST" run --profile "$PROFILE" \
+	    --out "$OUT/records" "$f" >"$tap" 2>>"$OUT/run.log" &
+	child=$!
+	wait "$child"
+	rc=$?
+	child=
+	if grep -q '^1\.\.0 # SKIP' "$tap"; then
+		skip=$((skip + 1))
+		echo "ok $n - $f # SKIP $(sed -n 's/^1\.\.0 # SKIP //p' "$tap")"
+		continue
+	fi
+	why=$(sed -n 's/.*# TODO *//p' "$tap" | head -n 1)
+	if [ "$rc" = 0 ] && grep -q '^not ok .* # TODO' "$tap"; then
+		todo=$((todo + 1))
+		echo "not ok $n - $f # TODO ${why:-known deviation (profile [deviations])}"
+	elif [ "$rc" = 0 ] && [ -n "$why" ]; then
+		todo=$((todo + 1))
+		echo "ok $n - $f # TODO declared but not seen: $why"
+	elif [ "$rc" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n - $f"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n - $f (iketest run exit $rc)"
+		grep -E '^(not ok|Bail out)|^  checks:|^    [a-zA-Z]' "$tap" |
+		    head -n 12 | sed 's/^/# /'
+	fi
+done
+echo "# $iut: $n scripts: pass $pass, fail $fail, skip $skip, todo $todo" >&2
+echo "1..$n"
+[ "$fail" = 0 ]
