@@ -53,19 +53,6 @@ static int differs(struct err *why, const char *what,
 	    want->len > HEX_SHOW ? "..." : "");
 }
 
-static int get_name(const struct vector_case *c, const char *field,
-    enum names_table t, unsigned *value, struct err *why)
-{
-	const char *v = vector_get(c, field);
-
-	if (v == NULL)
-		return err_set(why, "line %d: no field `%s'", c->line, field);
-	if (names_parse(t, v, strlen(v), value) < 0)
-		return err_set(why, "line %d: `%s' is not a known %s", c->line,
-		    v, names_title(t));
-	return 0;
-}
-
 /* An optional hex field: 0 and empty out when absent. */
 static int get_opt_hex(const struct vector_case *c, const char *field,
     struct bytes *out, bool *present, struct err *why)
@@ -134,7 +121,7 @@ static int check_dh(const struct vector_file *f, const struct vector_case *c,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "group", NAMES_T_DH, &group, why) < 0 ||
+	if (vectors_get_name(c, "group", NAMES_T_DH, &group, why) < 0 ||
 	    get_opt_hex(c, "private", &priv, &have_priv, why) < 0 ||
 	    get_opt_hex(c, "public", &pub, &have_pub, why) < 0 ||
 	    get_opt_hex(c, "peer_private", &ppriv, &have_ppriv, why) < 0 ||
@@ -245,7 +232,7 @@ static int auth_sign_compare(unsigned method, const struct vector_case *c,
 	int rc;
 
 	if (vector_get(c, "hash") != NULL &&
-	    get_name(c, "hash", NAMES_T_HASH, &hash, why) < 0)
+	    vectors_get_name(c, "hash", NAMES_T_HASH, &hash, why) < 0)
 		return -1;
 	rc = crypto_auth_sign(method, hash, priv, octets->data, octets->len,
 	    &got, why);
@@ -268,7 +255,7 @@ static int check_auth(const struct vector_file *f,
 	int rc = -1, vr;
 
 	(void)f;
-	if (get_name(c, "method", NAMES_T_AUTH, &method, why) < 0 ||
+	if (vectors_get_name(c, "method", NAMES_T_AUTH, &method, why) < 0 ||
 	    vector_get_hex(c, "octets", &octets, why) < 0 ||
 	    vector_get_hex(c, "auth", &auth, why) < 0)
 		goto out;
@@ -323,7 +310,7 @@ static int check_auth_psk(const struct vector_file *f,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
+	if (vectors_get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
 	    get_opt_hex(c, "octets", &want_octets, &have_octets, why) < 0)
 		goto out;
 	for (size_t i = 0; i < 6; i++)

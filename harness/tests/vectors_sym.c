@@ -42,19 +42,6 @@ static int expect(struct err *why, const char *what, const struct bytes *got,
 	return mismatch(why, what, got, want->data, want->len);
 }
 
-static int get_name(const struct vector_case *c, const char *field,
-    enum names_table t, unsigned *value, struct err *why)
-{
-	const char *v = vector_get(c, field);
-
-	if (v == NULL)
-		return err_set(why, "line %d: no field `%s'", c->line, field);
-	if (names_parse(t, v, strlen(v), value) < 0)
-		return err_set(why, "line %d: `%s' is not a known %s", c->line,
-		    v, names_title(t));
-	return 0;
-}
-
 static int get_size(const struct vector_case *c, const char *field,
     size_t *value, struct err *why)
 {
@@ -91,7 +78,7 @@ static int check_prf(const struct vector_file *f, const struct vector_case *c,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
+	if (vectors_get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "data", &data, why) < 0 ||
 	    vector_get_hex(c, "out", &want, why) < 0 ||
@@ -145,7 +132,7 @@ static int check_mac(const struct vector_file *f, const struct vector_case *c,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
+	if (vectors_get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
 	    get_size(c, "tag_len", &tag_len, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "msg", &msg, why) < 0 ||
@@ -200,7 +187,7 @@ static int check_integ(const struct vector_file *f,
 	int rc = -1, v;
 
 	(void)f;
-	if (get_name(c, "integ", NAMES_T_INTEG, &integ, why) < 0 ||
+	if (vectors_get_name(c, "integ", NAMES_T_INTEG, &integ, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "data", &data, why) < 0 ||
 	    vector_get_hex(c, "icv", &icv, why) < 0)
@@ -236,7 +223,7 @@ static int check_prf_plus(const struct vector_file *f,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
+	if (vectors_get_name(c, "prf", NAMES_T_PRF, &prf, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "seed", &seed, why) < 0 ||
 	    vector_get_hex(c, "out", &want, why) < 0)
@@ -405,7 +392,7 @@ static int check_ikev2_kdf(const struct vector_file *f,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "prf", NAMES_T_PRF, &in.prf, why) < 0 ||
+	if (vectors_get_name(c, "prf", NAMES_T_PRF, &in.prf, why) < 0 ||
 	    vector_get_hex(c, "ni", &in.ni, why) < 0 ||
 	    vector_get_hex(c, "nr", &in.nr, why) < 0 ||
 	    vector_get_hex(c, "out", &in.want, why) < 0 ||
@@ -447,7 +434,7 @@ static int check_cipher(const struct vector_file *f,
 	int rc = -1;
 
 	(void)f;
-	if (get_name(c, "encr", NAMES_T_ENCR, &encr, why) < 0 ||
+	if (vectors_get_name(c, "encr", NAMES_T_ENCR, &encr, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "iv", &iv, why) < 0 ||
 	    vector_get_hex(c, "plain", &plain, why) < 0 ||
@@ -499,7 +486,7 @@ static int check_cipher_pkcs5(const struct vector_file *f,
 	int rc = -1, accepted;
 
 	(void)f;
-	if (get_name(c, "encr", NAMES_T_ENCR, &encr, why) < 0 ||
+	if (vectors_get_name(c, "encr", NAMES_T_ENCR, &encr, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "iv", &iv, why) < 0 ||
 	    vector_get_hex(c, "msg", &msg, why) < 0 ||
@@ -551,7 +538,7 @@ static int check_aead(const struct vector_file *f, const struct vector_case *c,
 	int rc = -1, opened;
 
 	(void)f;
-	if (get_name(c, "encr", NAMES_T_ENCR, &encr, why) < 0 ||
+	if (vectors_get_name(c, "encr", NAMES_T_ENCR, &encr, why) < 0 ||
 	    vector_get_hex(c, "key", &key, why) < 0 ||
 	    vector_get_hex(c, "salt", &salt, why) < 0 ||
 	    vector_get_hex(c, "iv", &iv, why) < 0 ||
