@@ -37,8 +37,9 @@ enum {
 	NET_NOTE_MAX = 1024,
 };
 
-/* Which of the two sockets. */
-enum net_port { NET_IKE, NET_NATT };
+/* Which of the two sockets, or raw IP (ESP and AH over IP, protocols 50
+ * and 51: sent through libnet, received on raw sockets; root only). */
+enum net_port { NET_IKE, NET_NATT, NET_RAW };
 
 /* One datagram as read. data points into the transport's buffer: valid
  * until the next receive. */
@@ -47,7 +48,13 @@ struct net_packet {
 	size_t len;
 	uint64_t ts_us;			/* CLOCK_MONOTONIC, microseconds */
 	enum net_port port;		/* where it arrived */
-	bool esp;			/* on 4500 without a non-ESP marker */
+	bool esp;			/* ESP: on 4500 without a non-ESP marker
+					 * (data from the SPI on), or raw IP
+					 * protocol 50 (data from the SPI on) */
+	bool ah;			/* raw IP protocol 51: data is the whole
+					 * IP packet (AH's ICV covers it) */
+	bool keepalive;			/* on 4500: the one byte 0xFF (RFC 3948
+					 * 2.3) */
 	struct pcapfile_endpoint src;
 };
 
@@ -86,6 +93,29 @@ int net_send(struct net *n, enum net_port port, const uint8_t *msg,
     size_t len, struct err *e);
 int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
     struct err *e);
+
+/* ---- ESP, AH, keepalives, simulated NAT (RFC 4303, 4302, 3948) ---- */
+
+/* Sends an ESP packet (from the SPI on): NET_NATT as UDP-encapsulated
+ * ESP (RFC 3948 2.1: no marker, the SPI is the first word), NET_RAW as
+ * IP protocol 50 from the harness address. */
+int net_send_esp(struct net *n, enum net_port port, const uint8_t *pkt,
+    size_t len, struct err *e);
+/* Sends a whole IP packet as given (AH, or anything crafted) through
+ * libnet's raw IPv4/IPv6 writer; the destination must be the IUT. */
+int net_send_ip(struct net *n, const uint8_t *ip_pkt, size_t len,
+    struct err *e);
+/* A NAT keepalive (RFC 3948 2.3) on the 4500 socket. */
+int net_send_keepalive(struct net *n, struct err *e);
+/* Whether raw ESP/AH can be sent and received here (root, raw sockets,
+ * libnet); when not, *why says so. */
+bool net_raw_available(const struct net *n, const char **why);
+/* A simulated NAT rebinding: the socket of port is replaced by one bound
+ * to new_addr (NULL: the same address) and new_port (0: an ephemeral
+ * port). Later sends leave from there and replies are read there; the
+ * capture filter follows. */
+int net_rebind(struct net *n, enum net_port port, const char *new_addr,
+    uint16_t new_port, struct err *e);
 
 /* "live capture on lo (filter: ...)" or "capture from iketest's own
  * traffic: REASON". */

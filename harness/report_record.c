@@ -246,9 +246,10 @@ static int rp_check_line(struct rp *p, const char *key, char *v)
 		return rp_once(p, &c->description, v, key);
 	} else if (strcmp(key, "verdict") == 0) {
 		if (strcmp(v, "pass") && strcmp(v, "fail") &&
-		    strcmp(v, "todo") && strcmp(v, "todo-pass"))
+		    strcmp(v, "todo") && strcmp(v, "todo-pass") &&
+		    strcmp(v, "skip"))
 			rc = rp_fail(p, "unknown check verdict `%s' (pass, "
-			    "fail, todo, todo-pass)", v);
+			    "fail, todo, todo-pass, skip)", v);
 		else
 			return rp_once(p, &c->verdict, v, key);
 	} else if (strcmp(key, "timing") == 0) {

@@ -61,6 +61,8 @@ struct run_ctx {
 	/* transport */
 	struct net *net;
 	enum net_port port;		/* where requests go now */
+	bool nat_pretend;
+	bool want_response;		/* the current expect names a response */		/* `nat pretend': IKE moves to 4500 */
 	struct ike_transport tr;
 	/* IKE state */
 	struct ike_config cfg;
@@ -93,11 +95,15 @@ struct run_ctx {
 	uint64_t nsent;			/* messages sent so far */
 	struct bytes sent_raw;		/* the bytes of the last one */
 	struct run_var *vars;
+	struct run_esp *esp;		/* CHILD SA traffic state (run_esp.c) */
+	/* Set when the rest of the script cannot run here (raw ESP without
+	 * root): later events are passed over and the verdict is SKIP. */
+	char skip_rest[RUN_TEXT_MAX];
 	/* profile words with $NAME expanded (run_word) */
 	char words[RUN_WORDS_MAX][RUN_WORD_LEN];
 	unsigned nwords;
 	/* TAP */
-	unsigned ntests, nfail, ntodo_pass;
+	unsigned ntests, nfail, ntodo_pass, nskip;
 	bool todo;
 	const char *todo_clause, *todo_evidence;
 	bool bad_script;
@@ -169,6 +175,10 @@ int run_retransmits(struct run_ctx *c, const struct script_event *ev);
 int run_establish(struct run_ctx *c, const struct script_event *ev);
 int run_iut(struct run_ctx *c, const struct script_event *ev);
 int run_transport_init(struct run_ctx *c, struct err *e);
+/* Runs the adapter (args NULL-terminated) to its end with its standard
+ * output read into out: the exit status, or -1 with e. */
+int run_adapter_output(struct run_ctx *c, const char *const *args,
+    struct bytes *out, struct err *e);
 /* Ends an adapter verb still running in the background (by its pid). */
 void run_adapter_reap(struct run_ctx *c);
 /* After the events: deletes the IKE SA left up, or has the adapter drop
@@ -184,5 +194,15 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 /* Sends bytes on the current port; the time becomes the last event. */
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e);
+
+/* run_esp.c: traffic through CHILD SAs, NAT, IUT counters */
+struct run_esp;
+int run_esp(struct run_ctx *c, const struct script_event *ev);
+int run_nat(struct run_ctx *c, const struct script_event *ev);
+int run_iut_counters(struct run_ctx *c, const struct script_event *ev);
+void run_esp_free(struct run_ctx *c);
+/* A check line that did not run, with the reason (TAP "# SKIP"). */
+void run_check_skip(struct run_ctx *c, int line, const char *desc,
+    const char *why);
 
 #endif

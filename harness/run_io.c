@@ -25,8 +25,8 @@ static enum net_port run_port_for(struct run_ctx *c, const uint8_t *p,
 {
 	const char *v = profile_get(c->prof, "capabilities", "nat-t-forced");
 
-	if (c->port == NET_IKE && v != NULL && strncmp(v, "yes", 3) == 0 &&
-	    n > 18 && p[18] != EXCH_IKE_SA_INIT)
+	if (c->port == NET_IKE && ((v != NULL && strncmp(v, "yes", 3) == 0) ||
+	    c->nat_pretend) && n > 18 && p[18] != EXCH_IKE_SA_INIT)
 		return NET_NATT;
 	return c->port;
 }
@@ -439,12 +439,25 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 		rc = net_recv(c->net, deadline, &pkt, e);
 		if (rc <= 0)
 			return rc;
-		if (pkt.esp)
+		if (pkt.esp || pkt.ah || pkt.keepalive)
 			continue;
 		memset(&rx, 0, sizeof(rx));
 		if (ike_rx_decode(c->sa, pkt.data, pkt.len, false, &rx, e) < 0)
 			return -1;
 		if (run_seen(c, &rx)) {
+			ike_rx_free(&rx);
+			continue;
+		}
+		/* Waiting for the answer to our request, a request the IUT
+		 * starts on the same SA (a CHILD SA rekey after a NAT
+		 * rebinding ...) is its right (RFC 7296 2.3) and not the
+		 * answer: passed over, unanswered. */
+		if (c->want_response && !rx.response && rx.has_sk &&
+		    c->sa != NULL && c->sa->state == IKE_S_ESTABLISHED &&
+		    memcmp(rx.spi_i, c->sa->spi_i, IKE_SPI_LEN) == 0) {
+			run_diag(c, "passed over: the IUT's own %s request (message ID %u)",
+			    names_get(NAMES_T_EXCHANGE, rx.exchange),
+			    (unsigned)rx.message_id);
 			ike_rx_free(&rx);
 			continue;
 		}
@@ -571,6 +584,7 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	run_check_begin(c, &k, ev->pos.line, "expect %s %s",
 	    x->any ? "any" : names_get(NAMES_T_EXCHANGE, x->exchange),
 	    run_dir_name(x->dir));
+	c->want_response = x->dir == SCRIPT_DIR_RESPONSE;
 	rc = run_next_message(c, base + hi, &ts, &e);
 	/* bounded: each kept request is retried once at most */
 	for (follows = 0; rc == 1 && follows <= RUN_INIT_REQS; follows++) {
@@ -942,8 +956,9 @@ void run_adapter_reap(struct run_ctx *c)
 	c->bg_pid = 0;
 }
 
-static int run_adapter(struct run_ctx *c, const char *const *args,
-    bool background, struct err *e)
+/* Runs the adapter with args; stdout goes to out_fd (-1: to stderr). */
+static int run_adapter_fd(struct run_ctx *c, const char *const *args,
+    bool background, int out_fd, struct err *e)
 {
 	char *argv[8];
 	unsigned limit = c->o->adapter_timeout_s ? c->o->adapter_timeout_s : 60;
@@ -960,7 +975,9 @@ static int run_adapter(struct run_ctx *c, const char *const *args,
 	if (pid < 0)
 		return err_set(e, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		dup2(2, 1);
+		dup2(out_fd >= 0 ? out_fd : 2, 1);
+		if (out_fd >= 0)
+			close(out_fd);
 		execv(c->adapter, argv);
 		_exit(127);
 	}
@@ -991,6 +1008,33 @@ static int run_adapter(struct run_ctx *c, const char *const *args,
 	if (WEXITSTATUS(status) == 127)
 		return err_set(e, "%s: could not run", c->adapter);
 	return WEXITSTATUS(status);
+}
+
+static int run_adapter(struct run_ctx *c, const char *const *args,
+    bool background, struct err *e)
+{
+	return run_adapter_fd(c, args, background, -1, e);
+}
+
+int run_adapter_output(struct run_ctx *c, const char *const *args,
+    struct bytes *out, struct err *e)
+{
+	char path[] = "/tmp/iketest-adapter-XXXXXX";
+	uint8_t buf[4096];
+	ssize_t r;
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0)
+		return err_set(e, "mkstemp: %s", strerror(errno));
+	(void)unlink(path);
+	rc = run_adapter_fd(c, args, false, fd, e);
+	if (rc >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
+		while ((r = read(fd, buf, sizeof(buf))) > 0 && out->len < 65536)
+			if (bytes_append(out, buf, (size_t)r) < 0)
+				break;
+	}
+	close(fd);
+	return rc;
 }
 
 /* Liveness on the IKE SA: an empty INFORMATIONAL request answered. */
@@ -1035,6 +1079,9 @@ int run_iut(struct run_ctx *c, const struct script_event *ev)
 	case SCRIPT_IUT_START: args[0] = "start"; break;
 	case SCRIPT_IUT_STOP: args[0] = "stop"; break;
 	case SCRIPT_IUT_ALIVE: args[0] = "status"; break;
+	case SCRIPT_IUT_COUNTERS:
+		bytes_free(&k.diag);
+		return run_iut_counters(c, ev);
 	case SCRIPT_IUT_RESTART:
 		args[0] = "stop";
 		if ((rc = run_adapter(c, args, false, &e)) == 0) {

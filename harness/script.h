@@ -239,12 +239,67 @@ struct script_repeat {
 enum script_iut_verb {
 	SCRIPT_IUT_INITIATE, SCRIPT_IUT_REKEY, SCRIPT_IUT_TERMINATE,
 	SCRIPT_IUT_RESTART, SCRIPT_IUT_ALIVE, SCRIPT_IUT_START,
-	SCRIPT_IUT_STOP,
+	SCRIPT_IUT_STOP, SCRIPT_IUT_COUNTERS,
+};
+
+/* iut counters: in_packets = 1, drop_replay >= 1: the adapter's counters
+ * of the IUT's newest CHILD SA, one TAP line per comparison. */
+struct script_counter {
+	const char *name;		/* in_packets, out_bytes, ... */
+	enum script_cmp cmp;
+	struct script_value *value;
+	struct script_counter *next;
+	struct script_pos pos;
 };
 
 struct script_iut {
 	enum script_iut_verb verb;
 	enum script_sa target;	/* NONE when not written */
+	struct script_counter *counters;	/* COUNTERS */
+};
+
+/* ------------------------------------------------------------------ */
+/* Traffic through CHILD SAs (RFC 4303, 4302) and NAT (RFC 3948, 7296
+ * 2.23): suites/README.md "Traffic".                                   */
+
+enum script_esp_verb {
+	SCRIPT_ESP_SEND,	/* esp send udp|icmp|dummy [key=value ...] */
+	SCRIPT_ESP_REPLAY,	/* esp replay [key=value ...] */
+	SCRIPT_ESP_EXPECT,	/* esp expect udp|icmp|any [timing] [or silence]
+				 * [: key=value ...] */
+	SCRIPT_ESP_SILENCE,	/* esp expect nothing for D */
+};
+
+enum script_inner {
+	SCRIPT_INNER_UDP,	/* a UDP datagram (to the echo service) */
+	SCRIPT_INNER_ICMP,	/* an ICMP or ICMPv6 echo */
+	SCRIPT_INNER_DUMMY,	/* a dummy packet, next header 59 (2.6) */
+	SCRIPT_INNER_ANY,	/* expect: whatever comes */
+};
+
+struct script_esp {
+	enum script_esp_verb verb;
+	bool ah;		/* written `ah ...': the CHILD SA must be AH */
+	enum script_inner inner;
+	struct script_arg *args;	/* keys checked at parse time */
+	struct script_timing timing;
+	bool or_silence;
+	script_us duration;	/* SILENCE */
+};
+
+enum script_nat_verb {
+	SCRIPT_NAT_REBIND,	/* nat rebind [port] [address=A]: new source */
+	SCRIPT_NAT_KEEPALIVE,	/* nat keepalive: send one (RFC 3948 2.3) */
+	SCRIPT_NAT_EXPECT_KEEPALIVE,	/* nat expect keepalive [timing] */
+	SCRIPT_NAT_PRETEND,	/* nat pretend: iketest's NAT_DETECTION_SOURCE_IP
+				 * says it is behind a NAT (RFC 7296 2.23) */
+};
+
+struct script_nat {
+	enum script_nat_verb verb;
+	bool port;		/* REBIND: a new source port */
+	struct script_value *address;	/* REBIND: a new source address */
+	struct script_timing timing;
 };
 
 struct script_wait {
@@ -255,6 +310,7 @@ enum script_event_kind {
 	SCRIPT_E_SEND, SCRIPT_E_EXPECT, SCRIPT_E_SILENCE,
 	SCRIPT_E_RETRANSMITS, SCRIPT_E_CAPTURE, SCRIPT_E_LET,
 	SCRIPT_E_ESTABLISH, SCRIPT_E_REPEAT, SCRIPT_E_IUT, SCRIPT_E_WAIT,
+	SCRIPT_E_ESP, SCRIPT_E_NAT,
 };
 
 struct script_event {
@@ -270,6 +326,8 @@ struct script_event {
 		struct script_repeat repeat;
 		struct script_iut iut;
 		struct script_wait wait;
+		struct script_esp esp;
+		struct script_nat nat;
 	} u;
 	struct script_event *next;
 	struct script_pos pos;
@@ -329,6 +387,7 @@ char *script_print_string(const struct script *s);
 /* Spelling helpers shared by the printer and error messages. */
 void script_format_duration(script_us us, char *buf, size_t size);
 const char *script_iut_verb_name(enum script_iut_verb v);
+const char *script_inner_name(enum script_inner i);
 
 /* needs against a profile, including what the role implies (role
  * initiator needs an IUT responder, and the other way round). Returns 0

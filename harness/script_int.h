@@ -112,6 +112,10 @@ int sp_timing(struct script_parser *p, struct script_timing *out);
 int sp_tolerance(struct script_parser *p, struct script_timing *t);
 bool sp_at_statement_end(struct script_parser *p);
 
+/* script_parse_esp.c: traffic events. */
+int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah);
+int sp_parse_nat(struct script_parser *p, struct script_event *ev);
+int sp_parse_counters(struct script_parser *p, struct script_iut *u);
 /* The closest of words[] to w within a small edit distance, or NULL. */
 const char *script_suggest(const char *w, size_t len,
     const char *const *words);

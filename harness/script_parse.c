@@ -744,6 +744,7 @@ static const struct {
 	{ "alive", SCRIPT_IUT_ALIVE, false, false },
 	{ "start", SCRIPT_IUT_START, false, false },
 	{ "stop", SCRIPT_IUT_STOP, false, false },
+	{ "counters", SCRIPT_IUT_COUNTERS, false, false },
 };
 
 const char *script_iut_verb_name(enum script_iut_verb v)
@@ -760,7 +761,7 @@ static int parse_iut(struct script_parser *p, struct script_event *ev)
 {
 	static const char *const names[] = {
 		"initiate", "rekey", "terminate", "restart", "alive", "start",
-		"stop", NULL,
+		"stop", "counters", NULL,
 	};
 	struct script_tok *t = sp_peek(p);
 	const char *hint;
@@ -773,18 +774,30 @@ static int parse_iut(struct script_parser *p, struct script_event *ev)
 	if (i == sizeof(iut_verbs) / sizeof(iut_verbs[0])) {
 		hint = t->kind == TOK_WORD ?
 		    script_suggest(t->start, t->len, names) : NULL;
-		return sp_err(p, t, "unknown iut action (initiate, rekey, terminate, restart, alive, start, stop)%s%s%s",
+		return sp_err(p, t, "unknown iut action (initiate, rekey, terminate, restart, alive, start, stop, counters)%s%s%s",
 		    hint ? ", did you mean `" : "", hint ? hint : "",
 		    hint ? "'?" : "");
 	}
 	sp_next(p);
 	ev->u.iut.verb = iut_verbs[i].verb;
+	if (ev->u.iut.verb == SCRIPT_IUT_COUNTERS)
+		return sp_parse_counters(p, &ev->u.iut);
 	if (iut_verbs[i].target &&
 	    parse_sa_kind(p, &ev->u.iut.target) < 0 &&
 	    iut_verbs[i].target_needed)
 		return sp_err(p, sp_peek(p), "iut %s needs `ike' or `child'",
 		    iut_verbs[i].name);
 	return 0;
+}
+
+static int parse_esp(struct script_parser *p, struct script_event *ev)
+{
+	return sp_parse_esp(p, ev, false);
+}
+
+static int parse_ah(struct script_parser *p, struct script_event *ev)
+{
+	return sp_parse_esp(p, ev, true);
 }
 
 static int parse_wait(struct script_parser *p, struct script_event *ev)
@@ -806,11 +819,13 @@ static const struct {
 	{ "capture", parse_capture }, { "let", parse_let },
 	{ "establish", parse_establish }, { "repeat", parse_repeat },
 	{ "iut", parse_iut }, { "wait", parse_wait },
+	{ "esp", parse_esp }, { "ah", parse_ah }, { "nat", sp_parse_nat },
 };
 
 static const char *const all_words[] = {
 	"send", "expect", "capture", "let", "establish", "repeat", "iut",
-	"wait", "test", "id", "rfc", "needs", "role", NULL,
+	"wait", "esp", "ah", "nat", "test", "id", "rfc", "needs", "role",
+	NULL,
 };
 
 static int parse_meta(struct script_parser *p, struct script_tok *kw)
@@ -839,8 +854,6 @@ static int unknown_statement(struct script_parser *p, struct script_tok *t)
 		    sp_tok_desc(t, buf, sizeof(buf)));
 	if (sp_tok_is_word(t, "set"))
 		return sp_err(p, t, "`set' changes a field of the message sent: indent it under its `send'");
-	if (sp_tok_is_word(t, "esp"))
-		return sp_err(p, t, "`esp' events are reserved for the ESP capability, not available yet");
 	hint = script_suggest(t->start, t->len, all_words);
 	return sp_err(p, t, "unknown event `%.*s'%s%s%s", (int)t->len,
 	    t->start, hint ? " (did you mean `" : "", hint ? hint : "",

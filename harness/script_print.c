@@ -289,6 +289,9 @@ static void print_matchers(FILE *f, const struct script_matcher *m)
 }
 
 static void print_events(FILE *f, const struct script_event *ev, int indent);
+static void print_esp(FILE *f, const struct script_esp *x);
+static void print_nat(FILE *f, const struct script_nat *x);
+static void print_counters(FILE *f, const struct script_counter *c);
 
 /* A name, or the number when the registry has none (expect 99). */
 static const char *exchange_name(unsigned x, char *buf, size_t size)
@@ -421,15 +424,99 @@ static void print_event(FILE *f, const struct script_event *ev, int indent)
 		fprintf(f, "%*s}\n", indent, "");
 		break;
 	case SCRIPT_E_IUT:
-		fprintf(f, "iut %s%s%s\n", script_iut_verb_name(ev->u.iut.verb),
+		fprintf(f, "iut %s%s%s", script_iut_verb_name(ev->u.iut.verb),
 		    ev->u.iut.target != SCRIPT_SA_NONE ? " " : "",
 		    sa_name(ev->u.iut.target));
+		print_counters(f, ev->u.iut.counters);
+		fputc('\n', f);
+		break;
+	case SCRIPT_E_ESP:
+		print_esp(f, &ev->u.esp);
+		break;
+	case SCRIPT_E_NAT:
+		print_nat(f, &ev->u.nat);
 		break;
 	case SCRIPT_E_WAIT:
 		fputs("wait ", f);
 		print_duration(f, ev->u.wait.duration);
 		fputc('\n', f);
 		break;
+	}
+}
+
+static void print_esp_args(FILE *f, const struct script_arg *a)
+{
+	for (; a != NULL; a = a->next) {
+		fprintf(f, " %s=", a->key);
+		print_value(f, a->values);
+	}
+}
+
+static void print_esp(FILE *f, const struct script_esp *x)
+{
+	fputs(x->ah ? "ah " : "esp ", f);
+	switch (x->verb) {
+	case SCRIPT_ESP_SEND:
+		fprintf(f, "send %s", script_inner_name(x->inner));
+		print_esp_args(f, x->args);
+		break;
+	case SCRIPT_ESP_REPLAY:
+		fputs("replay", f);
+		print_esp_args(f, x->args);
+		break;
+	case SCRIPT_ESP_EXPECT:
+		fprintf(f, "expect %s", script_inner_name(x->inner));
+		print_timing(f, &x->timing);
+		if (x->or_silence)
+			fputs(" or silence", f);
+		if (x->args != NULL) {
+			fputc(':', f);
+			print_esp_args(f, x->args);
+		}
+		break;
+	case SCRIPT_ESP_SILENCE:
+		fputs("expect nothing for ", f);
+		print_duration(f, x->duration);
+		break;
+	}
+	fputc('\n', f);
+}
+
+static void print_nat(FILE *f, const struct script_nat *x)
+{
+	switch (x->verb) {
+	case SCRIPT_NAT_REBIND:
+		fputs("nat rebind", f);
+		if (x->port)
+			fputs(" port", f);
+		if (x->address != NULL) {
+			fputs(" address=", f);
+			print_value(f, x->address);
+		}
+		break;
+	case SCRIPT_NAT_KEEPALIVE:
+		fputs("nat keepalive", f);
+		break;
+	case SCRIPT_NAT_PRETEND:
+		fputs("nat pretend", f);
+		break;
+	case SCRIPT_NAT_EXPECT_KEEPALIVE:
+		fputs("nat expect keepalive", f);
+		print_timing(f, &x->timing);
+		break;
+	}
+	fputc('\n', f);
+}
+
+static void print_counters(FILE *f, const struct script_counter *c)
+{
+	if (c != NULL)
+		fputc(':', f);
+	for (; c != NULL; c = c->next) {
+		fprintf(f, " %s %s ", c->name, cmp_name(c->cmp));
+		print_value(f, c->value);
+		if (c->next)
+			fputc(',', f);
 	}
 }
 

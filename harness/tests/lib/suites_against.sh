@@ -99,6 +99,13 @@ for f in suites/*/*.ike; do
 		echo "ok $n - $f # SKIP $(sed -n 's/^1\.\.0 # SKIP //p' "$tap")"
 		continue
 	fi
+	# a script that could not run to its end here (raw ESP without
+	# root ...) says so and counts as skipped, not passed
+	if [ "$rc" = 0 ] && grep -q '^# skipped from here: ' "$tap"; then
+		skip=$((skip + 1))
+		echo "ok $n - $f # SKIP $(sed -n 's/^# skipped from here: //p' "$tap" | head -n 1)"
+		continue
+	fi
 	why=$(sed -n 's/.*# TODO *//p' "$tap" | head -n 1)
 	if [ "$rc" = 0 ] && grep -q '^not ok .* # TODO' "$tap"; then
 		todo=$((todo + 1))
