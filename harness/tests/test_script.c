@@ -388,13 +388,31 @@ static const struct bad bads[] = {
 	{ H "send IKE_SA_INIT: SA\nset hdr.flags = 0x28\n",
 	  "bad.ike:4:1: `set' changes a field of the message sent: indent it under its `send'" },
 	{ H "esp send\n",
-	  "bad.ike:3:1: `esp' events are reserved for the ESP capability, not available yet" },
+	  "bad.ike:3:9: esp send what: `udp', `icmp' or `dummy'" },
+	{ H "esp send udp seqq=5\n",
+	  "bad.ike:3:14: unknown key `seqq' (did you mean `seq'?)" },
+	{ H "esp expect udp: spi=5\n",
+	  "bad.ike:3:17: `spi=' does not apply to `esp expect'" },
+	{ H "esp send udp corrupt=tail\n",
+	  "bad.ike:3:22: corrupt= takes icv or payload" },
+	{ H "esp send udp seq=1 seq=2\n",
+	  "bad.ike:3:20: `seq=' given twice" },
+	{ H "esp expect nothing for 0s\n",
+	  "bad.ike:3:24: a zero duration" },
+	{ H "esp expect udp within 2s data=1\n",
+	  "bad.ike:3:26: checks of the inner packet follow a `:'" },
+	{ H "nat rebind\n",
+	  "bad.ike:3:11: nat rebind needs `port', `address=A' or both" },
+	{ H "nat jump\n",
+	  "bad.ike:3:5: nat what: `pretend', `rebind', `keepalive' or `expect keepalive'" },
+	{ H "iut counters: in_packets 1\n",
+	  "bad.ike:3:26: expected a comparison (= != < <= > >=) after `in_packets'" },
 	{ H "send IKE_SA_INIT clear icv=bad\n",
 	  "bad.ike:3:24: icv=bad needs an SK payload, and `clear' has none" },
 	{ H "send IKE_AUTH: SK(SK(AUTH))\n",
 	  "bad.ike:3:19: SK inside SK" },
 	{ H "iut reboot\n",
-	  "bad.ike:3:5: unknown iut action (initiate, rekey, terminate, restart, alive, start, stop)" },
+	  "bad.ike:3:5: unknown iut action (initiate, rekey, terminate, restart, alive, start, stop, counters)" },
 	{ H "iut rekey\n",
 	  "bad.ike:3:10: iut rekey needs `ike' or `child'" },
 	{ H "wait 1s 2s\n",
@@ -513,6 +531,59 @@ static void silence_except(void)
 	script_free(s);
 }
 
+/* The traffic events: parsed into the tree, printed, and kept through
+ * the round trip. */
+static void traffic(void)
+{
+	static const char src[] = H
+	    "establish child\n"
+	    "esp send udp data=\"ping\" seq=7 tfc=16 corrupt=icv via=udp\n"
+	    "esp send icmp echo_id=3 echo_seq=4 to=\"198.51.100.2\"\n"
+	    "esp send dummy len=40\n"
+	    "esp replay child=1\n"
+	    "esp expect udp within 3s or silence: from=echo, data=\"ping\", seq=1\n"
+	    "esp expect nothing for 2s\n"
+	    "ah send udp pad=0x0102 padlen=2\n"
+	    "nat pretend\n"
+	    "nat rebind port address=\"192.0.2.99\"\n"
+	    "nat keepalive\n"
+	    "nat expect keepalive within 25s\n"
+	    "iut counters: in_packets = 1, drop_replay >= 1\n";
+	struct err e;
+	struct script *s = parse_str("traffic.ike", src, &e);
+	const struct script_event *ev;
+	char *p;
+
+	if (!ok(s != NULL, "traffic events parse")) {
+		diag("%s", e.text);
+		return;
+	}
+	ev = s->events->next;
+	ok(ev->kind == SCRIPT_E_ESP && ev->u.esp.verb == SCRIPT_ESP_SEND &&
+	    ev->u.esp.inner == SCRIPT_INNER_UDP && ev->u.esp.args != NULL &&
+	    strcmp(ev->u.esp.args->key, "data") == 0, "esp send udp in the tree");
+	ev = ev->next->next->next->next;
+	ok(ev->kind == SCRIPT_E_ESP && ev->u.esp.verb == SCRIPT_ESP_EXPECT &&
+	    ev->u.esp.or_silence && ev->u.esp.timing.kind == SCRIPT_T_WITHIN &&
+	    ev->u.esp.timing.at == 3000000, "esp expect with timing and or silence");
+	ev = ev->next->next;
+	ok(ev->kind == SCRIPT_E_ESP && ev->u.esp.ah, "ah send marks the AH SA");
+	ev = ev->next->next;
+	ok(ev->kind == SCRIPT_E_NAT && ev->u.nat.verb == SCRIPT_NAT_REBIND &&
+	    ev->u.nat.port && ev->u.nat.address != NULL, "nat rebind port and address");
+	ev = ev->next->next->next;
+	ok(ev->kind == SCRIPT_E_IUT && ev->u.iut.verb == SCRIPT_IUT_COUNTERS &&
+	    ev->u.iut.counters != NULL && ev->u.iut.counters->next != NULL &&
+	    ev->u.iut.counters->next->cmp == SCRIPT_CMP_GE, "iut counters comparisons");
+	p = script_print_string(s);
+	ok(p != NULL && strstr(p, "esp expect udp within 3s or silence: from=echo") != NULL &&
+	    strstr(p, "iut counters: in_packets = 1, drop_replay >= 1") != NULL,
+	    "traffic events printed");
+	free(p);
+	script_free(s);
+	round_trip("traffic.ike", src);
+}
+
 static void limits(void)
 {
 	size_t n = 200000, i;
@@ -554,5 +625,6 @@ int main(void)
 	limits();
 	or_silence();
 	silence_except();
+	traffic();
 	return tap_done();
 }
