@@ -62,7 +62,9 @@ struct run_ctx {
 	struct net *net;
 	enum net_port port;		/* where requests go now */
 	bool nat_pretend;
-	bool want_response;		/* the current expect names a response */		/* `nat pretend': IKE moves to 4500 */
+	bool want_response;		/* the current expect names a response */
+	/* where the last IKE message received came from and went to */
+	struct pcapfile_endpoint rx_src, rx_dst;		/* `nat pretend': IKE moves to 4500 */
 	struct ike_transport tr;
 	/* IKE state */
 	struct ike_config cfg;

@@ -426,6 +426,17 @@ static bool run_other_sa(struct run_ctx *c, const struct ike_rx *rx)
 	return true;
 }
 
+/* The addresses a received message travelled between (natd.* matchers):
+ * its source as read, and our address and port where it arrived. */
+static void run_note_endpoints(struct run_ctx *c, const struct net_packet *pkt)
+{
+	c->rx_src = pkt->src;
+	memset(&c->rx_dst, 0, sizeof(c->rx_dst));
+	c->rx_dst.family = c->cfg.local.family == 6 ? 6 : 4;
+	memcpy(c->rx_dst.addr, c->cfg.local.ip, sizeof(c->rx_dst.addr));
+	c->rx_dst.port = net_local_port(c->net, pkt->port);
+}
+
 /* Waits for the next IKE message that is not a retransmission of one
  * already matched. 1 got (in c->rx), 0 none before the deadline. */
 static int run_next_message(struct run_ctx *c, uint64_t deadline,
@@ -473,6 +484,7 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 		c->have_rx = true;
 		c->rx_answered = false;
 		*ts = pkt.ts_us;
+		run_note_endpoints(c, &pkt);
 		return 1;
 	}
 }

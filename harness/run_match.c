@@ -401,6 +401,57 @@ static void run_m_presence(struct run_ctx *c, const struct script_matcher *m,
 		    desc, n);
 }
 
+/* natd.source = match|mismatch, natd.destination = match|mismatch: the
+ * NAT detection notifies of the message against the addresses and ports
+ * it really travelled between (RFC 7296 2.23: SHA-1 of SPIi | SPIr | IP
+ * | port; one notify that matches is enough, as for a receiver). */
+static void run_m_natd(struct run_ctx *c, const struct script_matcher *m,
+    struct codec_node *view, const struct ike_rx *rx, struct run_check *k)
+{
+	bool source = strcmp(m->path, "natd.source") == 0, want, match;
+	struct ike_addr src, dst;
+	struct ike_natd nd;
+	struct err e;
+
+	if (!source && strcmp(m->path, "natd.destination") != 0) {
+		run_check_fail(k, "%s: natd.source or natd.destination", m->path);
+		return;
+	}
+	if (m->value->kind != SCRIPT_V_WORD || m->cmp != SCRIPT_CMP_EQ ||
+	    (strcmp(m->value->text, "match") != 0 &&
+	     strcmp(m->value->text, "mismatch") != 0)) {
+		run_check_fail(k, "%s: compare with `= match' or `= mismatch'", m->path);
+		return;
+	}
+	want = strcmp(m->value->text, "match") == 0;
+	if (rx == NULL || c->rx_src.family == 0 || c->rx_dst.family == 0) {
+		run_check_fail(k, "%s: no received message with its addresses", m->path);
+		return;
+	}
+	memset(&src, 0, sizeof(src));
+	memset(&dst, 0, sizeof(dst));
+	src.family = dst.family = c->rx_src.family == 6 ? 6 : 4;
+	memcpy(src.ip, c->rx_src.addr, 16);
+	memcpy(dst.ip, c->rx_dst.addr, 16);
+	src.port = c->rx_src.port;
+	dst.port = c->rx_dst.port;
+	if (ike_natd_check(view, rx->spi_i, rx->spi_r, &src, &dst, &nd, &e) < 0) {
+		run_check_fail(k, "%s: %s", m->path, e.text);
+		return;
+	}
+	if ((source ? nd.nsrc : nd.ndst) == 0) {
+		run_check_fail(k, "%s: expected N(NAT_DETECTION_%s_IP) vs actual none",
+		    m->path, source ? "SOURCE" : "DESTINATION");
+		return;
+	}
+	match = source ? nd.src_match : nd.dst_match;
+	if (match != want)
+		run_check_fail(k, "RFC 7296 2.23: %s: expected %s vs actual %s (SHA-1 of SPIi | SPIr | IP | port of the %s as the packet travelled)",
+		    m->path, want ? "match" : "mismatch",
+		    match ? "match" : "mismatch",
+		    source ? "sender" : "receiver");
+}
+
 static void run_m_compare(struct run_ctx *c, const struct script_matcher *m,
     struct codec_node *view, const struct ike_rx *rx, struct run_check *k)
 {
@@ -609,6 +660,10 @@ static void run_match_one(struct run_ctx *c, const struct script_matcher *m,
 		run_m_presence(c, m, view, k);
 		return;
 	case SCRIPT_M_COMPARE:
+		if (strncmp(m->path, "natd.", 5) == 0) {
+			run_m_natd(c, m, view, rx, k);
+			return;
+		}
 		/* the header as received: in the view, SK is gone and
 		 * hdr.next_payload would name the first inner payload */
 		run_m_compare(c, m, strncmp(m->path, "hdr.", 4) == 0 &&
