@@ -573,6 +573,7 @@ static void run_ctx_free(struct run_ctx *c)
 
 	run_adapter_reap(c);
 	run_esp_free(c);
+	run_evidence_free(c);
 	ike_rx_free(&c->rx);
 	ike_msg_free(&c->sent);
 	ike_sa_free(c->sa);
@@ -668,7 +669,9 @@ enum run_verdict run_script(const struct script *s,
 	run_diag(c, "pcap %s (%s)", c->pcap_path, net_capture_note(c->net));
 	run_rec_str(c->rec, "capture", net_capture_note(c->net));
 	(void)run_events(c, s->events);
+	run_evidence_collect(c);
 	run_cleanup(c);
+	run_evidence_write(c);
 	v = run_finish(c);
 	if (v == RUN_ERROR)
 		*e = c->script_err;

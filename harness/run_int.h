@@ -98,6 +98,7 @@ struct run_ctx {
 	struct bytes sent_raw;		/* the bytes of the last one */
 	struct run_var *vars;
 	struct run_esp *esp;		/* CHILD SA traffic state (run_esp.c) */
+	struct evidence *ev;		/* keys for the Wireshark tables */
 	/* Set when the rest of the script cannot run here (raw ESP without
 	 * root): later events are passed over and the verdict is SKIP. */
 	char skip_rest[RUN_TEXT_MAX];
@@ -199,10 +200,16 @@ int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
 
 /* run_esp.c: traffic through CHILD SAs, NAT, IUT counters */
 struct run_esp;
+struct evidence;
 int run_esp(struct run_ctx *c, const struct script_event *ev);
 int run_nat(struct run_ctx *c, const struct script_event *ev);
 int run_iut_counters(struct run_ctx *c, const struct script_event *ev);
 void run_esp_free(struct run_ctx *c);
+/* The IKE SA and CHILD SAs held now go into the evidence; at the end
+ * the key tables are written beside the pcap (evidence.h). */
+void run_evidence_collect(struct run_ctx *c);
+void run_evidence_write(struct run_ctx *c);
+void run_evidence_free(struct run_ctx *c);
 /* A check line that did not run, with the reason (TAP "# SKIP"). */
 void run_check_skip(struct run_ctx *c, int line, const char *desc,
     const char *why);

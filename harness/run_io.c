@@ -658,6 +658,7 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	if (k.ok)
 		run_remember(c, &c->rx.raw);
 	run_process(c);
+	run_evidence_collect(c);
 	run_check_end(c, &k);
 	run_rules_line(c, ev->pos.line);
 	return 0;
@@ -932,8 +933,10 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 		    child ? " with a CHILD SA" : "", e.text);
 	} else {
 		ike_sa_free(c->sa);
+		run_evidence_collect(c);	/* the SA being replaced */
 		c->sa = sa;
 		c->init_sent = true;
+		run_evidence_collect(c);
 		memcpy(c->offered, sa->offered, sizeof(c->offered));
 		c->noffered = sa->noffered;
 		run_establish_last(c);
