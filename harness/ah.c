@@ -56,7 +56,6 @@ enum {
 
 struct ah_sa {
 	uint32_t spi;
-	unsigned integ;
 	bool esn;
 	struct crypto_pkt *c;
 	size_t icv_len;
@@ -121,7 +120,6 @@ struct ah_sa *ah_sa_new(const struct ah_sa_params *p, struct err *e)
 		return err_set(e, "%s: out of memory", __func__), NULL;
 	}
 	sa->spi = p->spi;
-	sa->integ = p->integ;
 	sa->esn = p->esn;
 	sa->c = crypto_pkt_new(ENCR_NULL, 0, p->integ, NULL, 0, p->key,
 	    p->key_len, e);

@@ -54,8 +54,13 @@ struct ah_send_opts {
 
 /* Transport mode: inserts AH after the IP header of ip_pkt (IPv4: total
  * length, protocol and header checksum rewritten; IPv6: payload length
- * and next header). Tunnel mode (outer != NULL): outer src and dst make
- * a new IP header, next header 4 or 41. Result appended to out. */
+ * and next header). ip_pkt must be exactly its declared length, not a
+ * fragment, and IPv6 without hop-by-hop, routing or fragment headers;
+ * IPv4 options are kept (mutable ones zeroed for the ICV, source routes
+ * refused). Tunnel mode (outer != NULL): outer src, dst and ttl make a
+ * new IP header (inet_build_ip), next header 4 or 41; ip_pkt is taken
+ * as it is. Result appended to out. Without seq_given the SA's counter
+ * advances, and refuses to cycle (3.3.2). o may be NULL. */
 int ah_protect(struct ah_sa *sa, const uint8_t *ip_pkt, size_t n,
     const struct inet_pkt *outer, const struct ah_send_opts *o,
     struct bytes *out, struct err *e);
@@ -72,7 +77,14 @@ struct ah_rx {
 
 /* Verifies a received IP packet carrying AH: ESP_OK or why it was
  * dropped (ESP_TRUNCATED, ESP_WRONG_SPI, ESP_REPLAY, ESP_TOO_OLD,
- * ESP_BAD_ICV, ESP_ZERO_SEQ). The window is updated on success. */
+ * ESP_BAD_ICV, ESP_ZERO_SEQ). The window is updated on success. Bytes
+ * after the declared IP length are ignored. ESP_TRUNCATED also stands
+ * for a packet AH cannot take apart: IP lengths wrong, not AH right after
+ * the IP header (IPv6 extension headers before AH are not supported), an
+ * AH length that is not header + ICV padded to 32 bits (IPv4; 64 bits
+ * accepted too, Linux's default) or 64 bits (IPv6), an IPv4 fragment
+ * (3.4.1), IPv4 options malformed or with a source route. The IPv4
+ * header checksum is not checked (the IP layer's business). */
 enum esp_verdict ah_verify(struct ah_sa *sa, const uint8_t *ip_pkt,
     size_t n, struct ah_rx *rx);
 
