@@ -36,6 +36,7 @@ enum {
 	IKE_PROPOSAL_MAX = 16,		/* proposals in an SA payload */
 	IKE_TS_MAX = 8,			/* selectors in a TS payload */
 	IKE_CHILD_MAX = 32,		/* CHILD SAs per IKE SA */
+	IKE_NATD_LEN = 20,		/* NAT-D data: a SHA-1 digest (2.23) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -72,8 +73,11 @@ struct ike_policy {
 	size_t n;
 };
 
-/* Reads a profile's [ike] or [esp] lists (section "ike" or "esp") into a
- * policy. [esp] without integ accepts AEAD only; esn defaults to NO. */
+/* Reads a profile's [ike], [esp] or [ah] lists (section "ike", "esp" or
+ * "ah") into a policy. [esp] without integ accepts AEAD only; esn
+ * defaults to NO. [ah] takes integ, dh and esn (RFC 7296 3.3.3: no encr,
+ * which is an error there); without integ (or without [ah]) the policy is
+ * empty: no AH proposal is acceptable. */
 int ike_policy_from_profile(const struct profile *p, const char *section,
     struct ike_policy *pol, struct err *e);
 /* Parses "AES_CBC/256 HMAC_SHA2_256 HMAC_SHA2_256_128 ECP_256" style words
@@ -101,6 +105,13 @@ int ike_policy_proposals(const struct ike_policy *pol,
  * acceptable (NO_PROPOSAL_CHOSEN), -1 on a malformed SA (text in *e). */
 int ike_proposal_select(const struct codec_node *sa_payload,
     const struct ike_policy *pol, unsigned prefer_dh,
+    struct ike_proposal *chosen, struct err *e);
+/* The same with one policy per protocol (a responder that takes ESP and
+ * AH): each of the peer's proposals, in its order, is judged by the
+ * policies of its protocol; empty policies (n == 0) accept nothing. An AH
+ * proposal (RFC 7296 3.3.3) needs INTEG (not NONE) and has no ENCR/PRF. */
+int ike_proposal_select_any(const struct codec_node *sa_payload,
+    const struct ike_policy *const *pols, size_t npols, unsigned prefer_dh,
     struct ike_proposal *chosen, struct err *e);
 /* Reads the proposals of an SA payload into out[0..max), *n of them. */
 int ike_proposals_read(const struct codec_node *sa_payload,
@@ -195,7 +206,12 @@ void ike_auth_conf_free(struct ike_auth_conf *a);
 
 struct ike_config {
 	struct ike_policy ike;		/* IKE SA algorithms */
-	struct ike_policy esp;		/* CHILD SA algorithms */
+	/* CHILD SA algorithms. Its protocol (PROTO_ESP by default, or
+	 * PROTO_AH) is what an initiator offers; a responder accepts it. */
+	struct ike_policy esp;
+	/* Responder: AH proposals accepted besides esp (RFC 7296 3.3.3);
+	 * n == 0 (the default): none. ike_policy_from_profile(p, "ah"). */
+	struct ike_policy ah;
 	struct ike_auth_conf auth;	/* our identity and credentials */
 	/* Initiator: what TSi/TSr propose. Responder: what TSi/TSr may hold
 	 * (narrowed to these). ts_local is our side. */
@@ -203,6 +219,12 @@ struct ike_config {
 	struct ike_addr local, peer;	/* for NAT-D notifies */
 	bool nat_detection;		/* send NAT-D in IKE_SA_INIT (default) */
 	bool initial_contact;		/* N(INITIAL_CONTACT) in IKE_AUTH */
+	/* Transport mode (RFC 7296 1.3.1, N(USE_TRANSPORT_MODE)): the
+	 * initiator asks for it with every CHILD SA; a responder grants it
+	 * (echoes the notify) only with transport_ok, else the CHILD SA is a
+	 * tunnel and the response carries no notify. */
+	bool use_transport;
+	bool transport_ok;
 	bool send_idr;			/* IDr in the IKE_AUTH request */
 	unsigned idr_type;		/* ... with this type and data */
 	struct bytes idr;
@@ -224,6 +246,9 @@ struct ike_child {
 	bool initiator;			/* we initiated the exchange that made it:
 					 * KEYMAT order (2.17) */
 	bool pfs;			/* made with a KE exchange */
+	/* Transport mode: the response carried N(USE_TRANSPORT_MODE)
+	 * (initiator), or we granted the request (responder). */
+	bool transport;
 	/* KEYMAT: SK_ei | SK_ai | SK_er | SK_ar of this child (2.17). */
 	struct bytes keymat;
 	size_t encr_key_len, integ_key_len;
@@ -395,6 +420,32 @@ struct codec_node *ike_notify_add(struct codec_node *parent,
 int ike_natd_hash(const uint8_t spi_i[static IKE_SPI_LEN],
     const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *a,
     struct bytes *out, struct err *e);
+/* What the NAT detection notifies of one received message say (2.23). */
+struct ike_natd {
+	size_t nsrc, ndst;	/* N(NAT_DETECTION_SOURCE_IP) / _DESTINATION_IP */
+	size_t bad_len;		/* of them, data not a SHA-1 digest (20 bytes) */
+	/* Some SOURCE_IP equals hash(src): no NAT between the sender and
+	 * us. Its absence (with nsrc > 0) means the sender is behind a NAT,
+	 * or hashed wrongly. */
+	bool src_match;
+	/* Some DESTINATION_IP equals hash(dst): the sender addressed what
+	 * we received on, no NAT in front of us. */
+	bool dst_match;
+};
+/* Checks the NAT detection notifies among the payloads of msg (a message,
+ * an SK chain or a view: its direct children) against the packet's real
+ * addresses: src is the source IP and UDP port of the packet as received,
+ * dst its destination (our address and port). spi_i/spi_r are the SPIs
+ * as in the message's header: SPIr is zero in an IKE_SA_INIT request.
+ * With no NAT on the path (the lab), a sender that hashes right gives
+ * src_match and dst_match: an IUT's response hashes its own address as
+ * SOURCE_IP and the address the request came from as DESTINATION_IP,
+ * whatever the request's own notifies claimed. Returns -1 only when
+ * hashing fails. */
+int ike_natd_check(const struct codec_node *msg,
+    const uint8_t spi_i[static IKE_SPI_LEN],
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *src,
+    const struct ike_addr *dst, struct ike_natd *out, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* Default messages (each a tree the caller may still edit)           */

@@ -19,6 +19,11 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c, struct err *e)
 int ike_child_sa_add(struct codec_node *chain, const struct ike_child *c,
     struct err *e)
 {
+	/* RFC 7296 1.3.1: a responder that accepts transport mode says so
+	 * with the same notify in its response. */
+	if (c->transport && ike_notify_add(chain, 0, NULL, 0,
+	    N_USE_TRANSPORT_MODE, NULL, 0) == NULL)
+		return err_set(e, "%s: out of memory", __func__);
 	return ike_sa_payload_add(chain, &c->proposal, 1, e);
 }
 
@@ -60,7 +65,7 @@ int ike_child_offer_sa(struct ike_sa *sa, const struct ike_config *cfg,
 	if (ike_policy_proposals(&cfg->esp, pd->offered, IKE_PROPOSAL_MAX,
 	    &pd->noffered, e) < 0)
 		return -1;
-	pd->child.protocol = PROTO_ESP;
+	pd->child.protocol = cfg->esp.protocol;
 	pd->child.initiator = true;
 	pd->child.tsi = cfg->ts_local;
 	pd->child.tsr = cfg->ts_peer;
@@ -71,6 +76,11 @@ int ike_child_offer_sa(struct ike_sa *sa, const struct ike_config *cfg,
 		memcpy(pd->offered[i].spi, pd->child.spi_in, IKE_CHILD_SPI_LEN);
 		pd->offered[i].spi_len = IKE_CHILD_SPI_LEN;
 	}
+	/* RFC 7296 1.3.1: transport mode is asked for with a notify in the
+	 * request that creates the CHILD SA (here just before its SA). */
+	if (cfg->use_transport && ike_notify_add(chain, 0, NULL, 0,
+	    N_USE_TRANSPORT_MODE, NULL, 0) == NULL)
+		return err_set(e, "%s: out of memory", __func__);
 	return ike_sa_payload_add(chain, pd->offered, pd->noffered, e);
 }
 
@@ -78,6 +88,7 @@ int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
     const struct ike_rx *rx, unsigned prefer_dh, struct ike_child *c,
     unsigned *refuse, struct err *e)
 {
+	const struct ike_policy *pols[] = { &cfg->esp, &cfg->ah };
 	struct ike_ts_list tsi, tsr;
 	struct err se;
 	int r;
@@ -85,8 +96,10 @@ int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
 	(void)sa;
 	*refuse = 0;
 	memset(c, 0, sizeof(*c));
-	r = ike_proposal_select(ike_rx_find(rx, PL_SA, 1), &cfg->esp,
-	    prefer_dh, &c->proposal, &se);
+	/* ESP and, when configured, AH (RFC 7296 3.3.3), in the peer's order;
+	 * both carry a 4-byte SPI (3.3.1). */
+	r = ike_proposal_select_any(ike_rx_find(rx, PL_SA, 1), pols,
+	    sizeof(pols) / sizeof(pols[0]), prefer_dh, &c->proposal, &se);
 	if (r != 0 || c->proposal.spi_len != IKE_CHILD_SPI_LEN) {
 		*refuse = N_NO_PROPOSAL_CHOSEN;
 		return 0;
@@ -99,6 +112,10 @@ int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
 		return 0;
 	}
 	c->protocol = c->proposal.protocol;
+	/* RFC 7296 1.3.1: transport mode when asked and allowed; otherwise
+	 * tunnel, with no notify in the response. */
+	c->transport = cfg->transport_ok &&
+	    ike_rx_notify(rx, N_USE_TRANSPORT_MODE) != NULL;
 	memcpy(c->spi_out, c->proposal.spi, IKE_CHILD_SPI_LEN);
 	if (crypto_random(c->spi_in, IKE_CHILD_SPI_LEN, e) < 0)
 		return -1;
@@ -139,6 +156,9 @@ int ike_child_check(struct ike_sa *sa, const struct ike_rx *rx,
 	memcpy(c->spi_out, got[0].spi, IKE_CHILD_SPI_LEN);
 	c->tsi = tsi;
 	c->tsr = tsr;
+	/* RFC 7296 1.3.1: transport mode only when the response says so
+	 * (recorded as received, asked for or not). */
+	c->transport = ike_rx_notify(rx, N_USE_TRANSPORT_MODE) != NULL;
 	return 0;
 }
 
@@ -184,12 +204,16 @@ static int ccsa_child(struct ike_sa *sa, const struct ike_config *cfg,
     const uint8_t *rekey_spi, bool pfs, struct ike_msg *m, struct err *e)
 {
 	struct ike_pending *pd = &sa->pend;
+	const struct ike_child *old;
 	unsigned group = 0;
 
 	if (rekey_spi) {
+		/* RFC 7296 1.3.3: REKEY_SA's protocol is the old SA's. */
+		old = ike_sa_find_child(sa, rekey_spi, true);
 		memcpy(pd->rekey_spi, rekey_spi, IKE_CHILD_SPI_LEN);
-		if (ike_notify_add(m->inner, PROTO_ESP, rekey_spi,
-		    IKE_CHILD_SPI_LEN, N_REKEY_SA, NULL, 0) == NULL)
+		if (ike_notify_add(m->inner, old ? old->protocol :
+		    cfg->esp.protocol, rekey_spi, IKE_CHILD_SPI_LEN, N_REKEY_SA,
+		    NULL, 0) == NULL)
 			return err_set(e, "%s: out of memory", __func__);
 	}
 	if (pfs && (group = first_group(&cfg->esp)) == 0)
@@ -425,6 +449,7 @@ static int resp_child(struct ike_sa *sa, const struct ike_config *cfg,
 	struct codec_node *ke = ike_rx_find(rx, PL_KE, 1);
 	struct codec_node *ni = ike_rx_find(rx, PL_NONCE, 1);
 	struct codec_node *rk = ike_rx_notify(rx, N_REKEY_SA);
+	const struct ike_child *old;
 	struct crypto_dh *dh = NULL;
 	struct bytes nr = BYTES_EMPTY, g = BYTES_EMPTY;
 	const struct bytes *pub;
@@ -437,9 +462,11 @@ static int resp_child(struct ike_sa *sa, const struct ike_config *cfg,
 	if (ni == NULL)
 		return ike_refuse(sa, rx, true, N_INVALID_SYNTAX, NULL, 0, out, e);
 	/* RFC 7296 3.10.1: a rekey of a CHILD SA we do not have is answered
-	 * CHILD_SA_NOT_FOUND, and nothing is created (2.25). */
+	 * CHILD_SA_NOT_FOUND, and nothing is created (2.25); 1.3.3: the
+	 * notify's protocol is the old SA's (an ESP SPI is no AH SA). */
 	if (rk && (ike_get_data(rk, "spi")->len != IKE_CHILD_SPI_LEN ||
-	    !ike_sa_find_child(sa, ike_get_data(rk, "spi")->data, false)))
+	    (old = ike_sa_find_child(sa, ike_get_data(rk, "spi")->data,
+	    false)) == NULL || old->protocol != ike_get(rk, "protocol")))
 		return ike_refuse(sa, rx, true, N_CHILD_SA_NOT_FOUND, NULL, 0,
 		    out, e);
 	if (ike_child_select(sa, cfg, rx, group, &c, &refuse, e) < 0)
@@ -543,16 +570,40 @@ static int delete_add(struct codec_node *chain, unsigned protocol,
 	return 0;
 }
 
+/* RFC 7296 3.11: one Delete names SAs of one protocol, so our AH
+ * children go in a Delete of their own; SPIs of no child of ours go with
+ * ESP (a script may name any). */
 int ike_build_info_delete_child(struct ike_sa *sa, const uint8_t *spis,
     size_t nspis, struct ike_msg *m, struct err *e)
 {
+	struct bytes esp = BYTES_EMPTY, ah = BYTES_EMPTY;
+	const struct ike_child *c;
+	size_t i;
+	int rc = -1;
+
 	if (info_new(sa, m, e) < 0)
 		return -1;
-	if (delete_add(m->inner, PROTO_ESP, spis, nspis, e) < 0) {
-		ike_msg_free(m);
-		return -1;
+	for (i = 0; i < nspis; i++) {
+		c = ike_sa_find_child(sa, spis + i * IKE_CHILD_SPI_LEN, true);
+		if (bytes_append(c && c->protocol == PROTO_AH ? &ah : &esp,
+		    spis + i * IKE_CHILD_SPI_LEN, IKE_CHILD_SPI_LEN) < 0) {
+			err_set(e, "%s: out of memory", __func__);
+			goto out;
+		}
 	}
-	return 0;
+	if ((esp.len > 0 || ah.len == 0) && delete_add(m->inner, PROTO_ESP,
+	    esp.data, esp.len / IKE_CHILD_SPI_LEN, e) < 0)
+		goto out;
+	if (ah.len > 0 && delete_add(m->inner, PROTO_AH, ah.data,
+	    ah.len / IKE_CHILD_SPI_LEN, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		ike_msg_free(m);
+	bytes_free(&esp);
+	bytes_free(&ah);
+	return rc;
 }
 
 int ike_build_info_delete_ike(struct ike_sa *sa, struct ike_msg *m,
@@ -580,11 +631,12 @@ int ike_build_info_notify(struct ike_sa *sa, unsigned type,
 	return 0;
 }
 
-/* Removes the children whose SPI (ours when inbound) a Delete names;
- * their other SPIs are appended to gone. */
+/* Removes the children of the Delete's protocol whose SPI (ours when
+ * inbound) it names; their other SPIs are appended to gone. */
 static void delete_children(struct ike_sa *sa, const struct codec_node *d,
     bool inbound, struct bytes *gone)
 {
+	unsigned proto = (unsigned)ike_get(d, "protocol");
 	size_t i, k;
 
 	for (i = 0; i < d->nkids; i++) {
@@ -593,6 +645,9 @@ static void delete_children(struct ike_sa *sa, const struct codec_node *d,
 			continue;
 		for (k = 0; k < sa->nchild; k++) {
 			struct ike_child *c = &sa->child[k];
+			/* RFC 7296 3.11: the SPI is one of this protocol. */
+			if (c->protocol != proto)
+				continue;
 			if (memcmp(inbound ? c->spi_in : c->spi_out, v->data,
 			    IKE_CHILD_SPI_LEN) != 0)
 				continue;
@@ -628,32 +683,38 @@ enum ike_result ike_info_response(struct ike_sa *sa, const struct ike_rx *rx,
 int ike_resp_informational(struct ike_sa *sa, const struct ike_config *cfg,
     const struct ike_rx *rx, struct ike_msg *out, struct err *e)
 {
-	struct bytes gone = BYTES_EMPTY;
+	struct bytes gone = BYTES_EMPTY, gone_ah = BYTES_EMPTY;
 	struct codec_node *d;
 	bool del_ike = false;
-	unsigned i;
+	unsigned i, proto;
 	int rc = -1;
 
 	(void)cfg;
 	/* RFC 7296 1.4.1: SPIs we do not know are ignored; with none left the
-	 * response is an empty INFORMATIONAL. */
+	 * response is an empty INFORMATIONAL. The answer pairs each deleted
+	 * SA with a Delete of the same protocol. */
 	for (i = 1; (d = ike_rx_find(rx, PL_D, i)) != NULL; i++) {
-		if (ike_get(d, "protocol") == PROTO_IKE)
+		proto = (unsigned)ike_get(d, "protocol");
+		if (proto == PROTO_IKE)
 			del_ike = true;
 		else
-			delete_children(sa, d, false, &gone);
+			delete_children(sa, d, false, proto == PROTO_AH ?
+			    &gone_ah : &gone);
 	}
 	if (ike_response_msg(sa, rx, true, out, e) < 0)
 		goto out;
 	if (del_ike) {
 		sa->state = IKE_S_DELETED;
-	} else if (gone.len && delete_add(out->inner, PROTO_ESP, gone.data,
-	    gone.len / IKE_CHILD_SPI_LEN, e) < 0) {
+	} else if ((gone.len && delete_add(out->inner, PROTO_ESP, gone.data,
+	    gone.len / IKE_CHILD_SPI_LEN, e) < 0) ||
+	    (gone_ah.len && delete_add(out->inner, PROTO_AH, gone_ah.data,
+	    gone_ah.len / IKE_CHILD_SPI_LEN, e) < 0)) {
 		ike_msg_free(out);
 		goto out;
 	}
 	rc = 0;
 out:
 	bytes_free(&gone);
+	bytes_free(&gone_ah);
 	return rc;
 }

@@ -46,8 +46,9 @@ int ike_child_keys(const struct ike_sa *sa, struct ike_child *c,
 	unsigned encr = ike_proposal_get(&c->proposal, TT_ENCR, 0);
 	unsigned integ = ike_proposal_get(&c->proposal, TT_INTEG, INTEG_NONE);
 
-	c->encr_key_len = crypto_encr_key_len(encr,
-	    ike_proposal_key_bits(&c->proposal));
+	/* RFC 7296 2.17: AH takes integrity keys only, SK_ai | SK_ar. */
+	c->encr_key_len = c->proposal.protocol == PROTO_AH ? 0 :
+	    crypto_encr_key_len(encr, ike_proposal_key_bits(&c->proposal));
 	c->integ_key_len = integ == INTEG_NONE ? 0 :
 	    crypto_integ_key_len(integ);
 	bytes_free(&c->keymat);

@@ -45,20 +45,24 @@ int ike_refuse(struct ike_sa *sa, const struct ike_rx *rx, bool protect,
     struct err *e);
 
 /* CHILD SA negotiation shared by IKE_AUTH and CREATE_CHILD_SA. */
-/* Initiator: our ESP proposals (new inbound SPI; DH groups only with
- * pfs, then with the group of our KE first) into sa->pend, appended as SA. */
+/* Initiator: our CHILD SA proposals of cfg->esp, ESP or AH (new inbound
+ * SPI; DH groups only with pfs, then with the group of our KE first) into
+ * sa->pend, appended as SA, after N(USE_TRANSPORT_MODE) when
+ * cfg->use_transport. */
 int ike_child_offer_sa(struct ike_sa *sa, const struct ike_config *cfg,
     unsigned pfs_group, struct codec_node *chain, struct err *e);
-/* Responder: selects from cfg->esp and narrows TSi/TSr of rx into c
- * (proposal SPI = our new inbound SPI); *refuse = N_* when refused. */
+/* Responder: selects from cfg->esp and cfg->ah, narrows TSi/TSr of rx
+ * into c (proposal SPI = our new inbound SPI) and grants transport mode
+ * when asked and cfg->transport_ok; *refuse = N_* when refused. */
 int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
     const struct ike_rx *rx, unsigned prefer_dh, struct ike_child *c,
     unsigned *refuse, struct err *e);
 /* Initiator: checks the responder's SA/TSi/TSr against sa->pend and
- * fills sa->pend.child (spi_out, proposal, selectors). */
+ * fills sa->pend.child (spi_out, proposal, selectors, transport). */
 int ike_child_check(struct ike_sa *sa, const struct ike_rx *rx,
     struct err *e);
-/* Appends SA(c->proposal), or TSi+TSr of c. */
+/* Appends [N(USE_TRANSPORT_MODE) when c->transport] SA(c->proposal), or
+ * TSi+TSr of c. */
 int ike_child_sa_add(struct codec_node *chain, const struct ike_child *c,
     struct err *e);
 int ike_child_ts_add(struct codec_node *chain, const struct ike_child *c,

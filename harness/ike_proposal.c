@@ -92,18 +92,26 @@ int ike_policy_from_profile(const struct profile *p, const char *section,
 		{ "integ", NAMES_T_INTEG, TT_INTEG }, { "dh", NAMES_T_DH, TT_DH },
 		{ "esn", NAMES_T_ESN, TT_ESN },
 	};
-	bool esp = strcmp(section, "esp") == 0, have_esn = false;
+	bool ah = strcmp(section, "ah") == 0;
+	bool esp = ah || strcmp(section, "esp") == 0, have_esn = false;
 	const char *const *w;
 	unsigned id, bits;
 	size_t i, j, n;
 
 	memset(pol, 0, sizeof(*pol));
-	pol->protocol = esp ? PROTO_ESP : PROTO_IKE;
+	pol->protocol = ah ? PROTO_AH : esp ? PROTO_ESP : PROTO_IKE;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!esp && keys[i].type == TT_ESN)
 			continue;
 		if (esp && keys[i].type == TT_PRF)
 			continue;
+		/* RFC 7296 3.3.3: AH has no encryption transform. */
+		if (ah && keys[i].type == TT_ENCR) {
+			if (profile_get(p, section, keys[i].key) != NULL)
+				return err_set(e, "[%s] encr: AH has no encryption (RFC 7296 3.3.3)",
+				    section);
+			continue;
+		}
 		w = profile_get_list(p, section, keys[i].key, &n);
 		for (j = 0; j < n; j++) {
 			if (parse_alg(keys[i].table, w[j], &id, &bits) < 0)
@@ -112,6 +120,16 @@ int ike_policy_from_profile(const struct profile *p, const char *section,
 			if (policy_add(pol, keys[i].type, id, bits, e) < 0)
 				return -1;
 			have_esn |= keys[i].type == TT_ESN;
+		}
+	}
+	/* [ah] without integ (or no [ah] at all): an empty policy, which
+	 * accepts no AH proposal. */
+	if (ah) {
+		for (i = 0; i < pol->n && pol->t[i].type != TT_INTEG; i++)
+			;
+		if (i == pol->n) {
+			pol->n = 0;
+			return 0;
 		}
 	}
 	if (esp && !have_esn)
@@ -132,6 +150,27 @@ static int prop_add(struct ike_proposal *p, const struct ike_transform *t)
 	return 0;
 }
 
+/* AH (RFC 7296 3.3.3): one proposal with every INTEG, DH and ESN entry. */
+static int build_ah(const struct ike_policy *pol, struct ike_proposal *p)
+{
+	size_t i;
+	bool any = false;
+
+	memset(p, 0, sizeof(*p));
+	p->protocol = PROTO_AH;
+	for (i = 0; i < pol->n; i++) {
+		const struct ike_transform *t = &pol->t[i];
+		if (t->type != TT_INTEG && t->type != TT_DH && t->type != TT_ESN)
+			continue;
+		if (t->type == TT_INTEG && t->id == INTEG_NONE)
+			continue;
+		if (prop_add(p, t) < 0)
+			return -1;
+		any |= t->type == TT_INTEG;
+	}
+	return any ? 1 : 0;
+}
+
 /* One proposal: the ciphers with aead == want, plus the other types. */
 static int build_one(const struct ike_policy *pol, bool aead,
     struct ike_proposal *p)
@@ -139,6 +178,8 @@ static int build_one(const struct ike_policy *pol, bool aead,
 	size_t i;
 	bool any = false;
 
+	if (pol->protocol == PROTO_AH)
+		return aead ? 0 : build_ah(pol, p);
 	memset(p, 0, sizeof(*p));
 	p->protocol = pol->protocol;
 	for (i = 0; i < pol->n; i++)
@@ -178,7 +219,8 @@ int ike_policy_proposals(const struct ike_policy *pol,
 		}
 	}
 	if (*n == 0)
-		return err_set(e, "%s: the policy has no cipher", __func__);
+		return err_set(e, "%s: the policy has no %s", __func__,
+		    pol->protocol == PROTO_AH ? "integrity algorithm" : "cipher");
 	return 0;
 }
 
@@ -318,6 +360,7 @@ static int select_one(const struct ike_proposal *p,
 		TT_ESN };
 	struct ike_transform t;
 	bool present, aead = false, ike = pol->protocol == PROTO_IKE;
+	bool ah = pol->protocol == PROTO_AH;
 	size_t i;
 
 	if (p->protocol != pol->protocol)
@@ -338,6 +381,8 @@ static int select_one(const struct ike_proposal *p,
 		    &present)) {
 			if (type == TT_INTEG && aead && t.id != INTEG_NONE)
 				return 0;	/* RFC 5282 8: AEAD with integrity */
+			if (type == TT_INTEG && ah && t.id == INTEG_NONE)
+				return 0;	/* RFC 4302 1: AH is all integrity */
 			if (type == TT_DH && t.id == DH_NONE && ike)
 				return 0;
 			if (type == TT_ENCR)
@@ -352,7 +397,9 @@ static int select_one(const struct ike_proposal *p,
 		/* Absent: is the type required? */
 		switch (type) {
 		case TT_ENCR:
-			return 0;
+			if (!ah)
+				return 0;
+			break;	/* RFC 7296 3.3.3: AH has none */
 		case TT_PRF:
 			if (ike)
 				return 0;
@@ -362,7 +409,7 @@ static int select_one(const struct ike_proposal *p,
 				return 0;
 			break;
 		case TT_DH:
-			/* ESP without DH: fine when the policy lists no
+			/* ESP or AH without DH: fine when the policy lists no
 			 * group at all (no PFS) or NONE (PFS optional). */
 			if (ike || (policy_has_any(pol, TT_DH) &&
 			    !policy_has_type(pol, TT_DH, DH_NONE)))
@@ -377,20 +424,31 @@ static int select_one(const struct ike_proposal *p,
 	return 1;
 }
 
+int ike_proposal_select_any(const struct codec_node *sa_payload,
+    const struct ike_policy *const *pols, size_t npols, unsigned prefer_dh,
+    struct ike_proposal *chosen, struct err *e)
+{
+	struct ike_proposal props[IKE_PROPOSAL_MAX];
+	size_t n, i, j;
+
+	if (ike_proposals_read(sa_payload, props, IKE_PROPOSAL_MAX, &n, e) < 0)
+		return -1;
+	/* RFC 7296 2.7: the peer's order decides, whatever the protocol. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < npols; j++)
+			if (pols[j]->n > 0 &&
+			    select_one(&props[i], pols[j], prefer_dh, chosen) == 1)
+				return 0;
+	err_set(e, "no acceptable proposal among %zu", n);
+	return 1;
+}
+
 int ike_proposal_select(const struct codec_node *sa_payload,
     const struct ike_policy *pol, unsigned prefer_dh,
     struct ike_proposal *chosen, struct err *e)
 {
-	struct ike_proposal props[IKE_PROPOSAL_MAX];
-	size_t n, i;
-
-	if (ike_proposals_read(sa_payload, props, IKE_PROPOSAL_MAX, &n, e) < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (select_one(&props[i], pol, prefer_dh, chosen) == 1)
-			return 0;
-	err_set(e, "no acceptable proposal among %zu", n);
-	return 1;
+	return ike_proposal_select_any(sa_payload, &pol, 1, prefer_dh, chosen,
+	    e);
 }
 
 bool ike_proposal_was_offered(const struct ike_proposal *chosen,

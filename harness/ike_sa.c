@@ -25,6 +25,7 @@ void ike_config_init(struct ike_config *c)
 	memset(c, 0, sizeof(*c));
 	c->ike.protocol = PROTO_IKE;
 	c->esp.protocol = PROTO_ESP;
+	c->ah.protocol = PROTO_AH;
 	c->nat_detection = true;
 	c->timeout_ms = 1000;
 	c->tries = 3;
@@ -263,6 +264,61 @@ int ike_natd_hash(const uint8_t spi_i[static IKE_SPI_LEN],
 	buf[n++] = (uint8_t)(a->port >> 8);
 	buf[n++] = (uint8_t)a->port;
 	return crypto_hash(HASH_SHA1, buf, n, out, e);
+}
+
+/* Whether a notify's data is the hash of a. */
+static int natd_same(const struct bytes *got,
+    const uint8_t spi_i[static IKE_SPI_LEN],
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *a,
+    bool *same, struct err *e)
+{
+	struct bytes h = BYTES_EMPTY;
+
+	if (ike_natd_hash(spi_i, spi_r, a, &h, e) < 0)
+		return -1;
+	*same = got->len == h.len && memcmp(got->data, h.data, h.len) == 0;
+	bytes_free(&h);
+	return 0;
+}
+
+int ike_natd_check(const struct codec_node *msg,
+    const uint8_t spi_i[static IKE_SPI_LEN],
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *src,
+    const struct ike_addr *dst, struct ike_natd *out, struct err *e)
+{
+	const struct codec_node *n;
+	const struct bytes *d;
+	unsigned type;
+	bool same;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	/* RFC 7296 2.23: a multihomed sender may send several SOURCE_IP
+	 * notifies; any one matching means no NAT in front of it. */
+	for (i = 0; i < msg->nkids; i++) {
+		n = msg->kids[i];
+		if (n->ptype != PL_N)
+			continue;
+		type = (unsigned)ike_get(n, "notify_type");
+		if (type != N_NAT_DETECTION_SOURCE_IP &&
+		    type != N_NAT_DETECTION_DESTINATION_IP)
+			continue;
+		d = ike_get_data(n, "data");
+		if (d->len != IKE_NATD_LEN)
+			out->bad_len++;
+		if (type == N_NAT_DETECTION_SOURCE_IP) {
+			out->nsrc++;
+			if (natd_same(d, spi_i, spi_r, src, &same, e) < 0)
+				return -1;
+			out->src_match |= same;
+		} else {
+			out->ndst++;
+			if (natd_same(d, spi_i, spi_r, dst, &same, e) < 0)
+				return -1;
+			out->dst_match |= same;
+		}
+	}
+	return 0;
 }
 
 /* ---- identities -------------------------------------------------------- */

@@ -28,8 +28,8 @@ struct profile {
 };
 
 static const char *const sections[] = {
-	"iut", "addresses", "auth", "ike", "esp", "timers", "capabilities",
-	"deviations", NULL,
+	"iut", "addresses", "auth", "ike", "esp", "ah", "timers",
+	"capabilities", "deviations", NULL,
 };
 
 int profile_alg_table(const char *section, const char *key)
@@ -41,7 +41,8 @@ int profile_alg_table(const char *section, const char *key)
 	};
 	size_t i;
 
-	if (strcmp(section, "ike") != 0 && strcmp(section, "esp") != 0)
+	if (strcmp(section, "ike") != 0 && strcmp(section, "esp") != 0 &&
+	    strcmp(section, "ah") != 0)
 		return -1;
 	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
 		if (strcmp(key, algs[i].key) == 0)
@@ -243,7 +244,7 @@ static int parse_section(const char *path, int line, const char *s,
 		    memcmp(sections[i], s + 1, n - 2) == 0)
 			break;
 	if (sections[i] == NULL)
-		return err_set(e, "%s:%d: unknown section [%.*s] (known: iut addresses auth ike esp timers capabilities deviations)",
+		return err_set(e, "%s:%d: unknown section [%.*s] (known: iut addresses auth ike esp ah timers capabilities deviations)",
 		    path, line, (int)(n - 2 > 40 ? 40 : n - 2), s + 1);
 	free(*section);
 	if ((*section = dup_range(s + 1, n - 2)) == NULL)

@@ -510,12 +510,7 @@ static bool via_usable(struct run_ctx *c, int line, const char *desc,
 
 static bool child_transport(const struct ike_child *ch)
 {
-	(void)ch;
-#ifdef IKE_CHILD_HAS_TRANSPORT
-	return ch->transport;
-#else
-	return false;
-#endif
+	return ch != NULL && ch->transport;
 }
 
 /* The inner packet of a send into *inner, its next header into *nh. */

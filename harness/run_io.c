@@ -860,8 +860,16 @@ static int run_establish_overrides(struct run_ctx *c,
 	const struct script_transform *t;
 
 	for (; sp != NULL; sp = sp->next) {
+		/* N(USE_TRANSPORT_MODE): ask for a transport-mode CHILD SA
+		 * (RFC 7296 1.3.1) */
+		if (sp->type == PL_N && sp->args != NULL && sp->args->values != NULL &&
+		    sp->args->values->kind == SCRIPT_V_WORD &&
+		    strcmp(sp->args->values->text, "USE_TRANSPORT_MODE") == 0) {
+			c->cfg.use_transport = true;
+			continue;
+		}
 		if (sp->type != PL_SA) {
-			run_diag(c, "establish: %s ignored (only SA overrides)", sp->name);
+			run_diag(c, "establish: %s ignored (only SA and N(USE_TRANSPORT_MODE) overrides)", sp->name);
 			continue;
 		}
 		for (pr = sp->proposals; pr != NULL; pr = pr->next) {
@@ -944,6 +952,8 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 			run_check_fail(&k, "expected a CHILD SA, actual none (%s)",
 			    sa->refused ? names_get(NAMES_T_NOTIFY, sa->refused) :
 			    "no reason given");
+		else if (child && c->cfg.use_transport && !sa->child[0].transport)
+			run_check_fail(&k, "RFC 7296 1.3.1: expected N(USE_TRANSPORT_MODE) in the answer (transport mode granted) vs actual a tunnel-mode CHILD SA");
 	}
 	run_check_end(c, &k);
 	return 0;

@@ -92,7 +92,7 @@ struct bad {
 };
 
 static const struct bad bads[] = {
-	{ "[iut]\n[bogus]\n", "bad.conf:2: unknown section [bogus] (known: iut addresses auth ike esp timers capabilities deviations)" },
+	{ "[iut]\n[bogus]\n", "bad.conf:2: unknown section [bogus] (known: iut addresses auth ike esp ah timers capabilities deviations)" },
 	{ "name = x\n", "bad.conf:1: key outside a section (start with [iut])" },
 	{ "[iut]\nname x\n", "bad.conf:2: missing `=' (key = value)" },
 	{ "[iut]\nname = a\n\nname = b\n", "bad.conf:4: duplicate key `name' in [iut] (first at line 2)" },
