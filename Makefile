@@ -120,6 +120,22 @@ fuzz: $(FUZZERS)
 	    grep -E '^(stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|Done)' ; \
 	done
 
+# Benchmarks: harness/bench/bench_NAME.c with release flags against the
+# plain library; harness/bench/run.sh runs them pinned to one core beside
+# `openssl speed` and prints the ratios (numbers only, never a failure).
+BENCH_NAMES   := $(patsubst harness/bench/bench_%.c,%,$(BENCH_SRCS))
+BENCHES       := $(addprefix $(B)/bench/bench_,$(BENCH_NAMES))
+BENCH_CFLAGS  ?= -O2
+BENCH_SECONDS ?= 3
+
+$(B)/bench/bench_%: harness/bench/bench_%.c $(B)/libiketest.a
+	@mkdir -p $(dir $@)
+	$(say) BENCH $@
+	$(Q)$(CC) $(CPPFLAGS) $(BENCH_CFLAGS) $(WARN) -o $@ $< $(B)/libiketest.a $(LDLIBS)
+
+bench: $(BENCHES)
+	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) sh harness/bench/run.sh $(B)/bench
+
 clean:
 	$(say) CLEAN $(B)
 	$(Q)rm -rf $(B)

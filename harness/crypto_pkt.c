@@ -398,6 +398,7 @@ int crypto_pkt_encrypt(struct crypto_pkt *c, const uint8_t *iv,
     uint8_t *icv, struct err *e)
 {
 	uint8_t dummy[1];
+	uint8_t *p = len ? buf : dummy;
 	int n = 0, fin = 0;
 
 	if (pkt_sizes(c, aad_len, len, __func__, e) < 0)
@@ -410,9 +411,8 @@ int crypto_pkt_encrypt(struct crypto_pkt *c, const uint8_t *iv,
 	 * a dummy pointer. */
 	if (pkt_aead_start(c, c->enc, 1, iv, aad, aad_len, NULL, len) < 0 ||
 	    ((len > 0 || c->ccm) &&
-	    EVP_CipherUpdate(c->enc, len ? buf : dummy, &n, len ? buf : dummy,
-	    (int)len) != 1) ||
-	    EVP_CipherFinal_ex(c->enc, buf + n, &fin) != 1 ||
+	    EVP_CipherUpdate(c->enc, p, &n, p, (int)len) != 1) ||
+	    EVP_CipherFinal_ex(c->enc, p + n, &fin) != 1 ||
 	    (size_t)n + (size_t)fin != len ||
 	    EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_AEAD_GET_TAG,
 	    (int)c->icv_len, icv) != 1)
@@ -426,6 +426,7 @@ int crypto_pkt_decrypt(struct crypto_pkt *c, const uint8_t *iv,
     const uint8_t *icv, struct err *e)
 {
 	uint8_t dummy[1];
+	uint8_t *p = len ? buf : dummy;
 	int n = 0, fin = 0, ok;
 
 	if (pkt_sizes(c, aad_len, len, __func__, e) < 0)
@@ -438,10 +439,9 @@ int crypto_pkt_decrypt(struct crypto_pkt *c, const uint8_t *iv,
 		return crypto_ossl_err(e, "%s: %s: setup failed", __func__,
 		    names_get(NAMES_T_ENCR, c->encr));
 	ok = (len > 0 || c->ccm ?
-	    EVP_CipherUpdate(c->dec, len ? buf : dummy, &n, len ? buf : dummy,
-	    (int)len) : 1) == 1;
+	    EVP_CipherUpdate(c->dec, p, &n, p, (int)len) : 1) == 1;
 	if (ok && !c->ccm)
-		ok = EVP_CipherFinal_ex(c->dec, buf + n, &fin) == 1;
+		ok = EVP_CipherFinal_ex(c->dec, p + n, &fin) == 1;
 	if (!ok || (size_t)n + (size_t)fin != len) {
 		ERR_clear_error();
 		return err_set(e, "ICV mismatch");
@@ -484,7 +484,8 @@ static int pkt_xcbc(struct crypto_pkt *c, const uint8_t *a, size_t a_len,
 	if (EVP_EncryptInit_ex2(c->xcbc, NULL, NULL, zero_iv, NULL) != 1)
 		goto fail;
 	for (off = 0; off < head; off += sizeof(in)) {
-		size_t chunk = head - off < sizeof(in) ? head - off : sizeof(in);
+		size_t chunk = head - off < sizeof(in) ? head - off :
+		    sizeof(in);
 
 		pkt_gather(a, a_len, b, off, chunk, in);
 		if (EVP_EncryptUpdate(c->xcbc, scratch, &n, in, (int)chunk) != 1

@@ -37,7 +37,7 @@ struct esp_sa {
 	struct crypto_pkt *c;
 	uint64_t last_seq;		/* sender */
 	struct esp_window win;		/* receiver */
-	uint8_t buf[ESP_MAX_PACKET];	/* decrypted payload of the last packet */
+	uint8_t buf[ESP_MAX_PACKET];	/* the last packet, decrypted */
 };
 
 const char *esp_verdict_name(enum esp_verdict v)
@@ -153,6 +153,12 @@ uint64_t esp_sa_highest_seq(const struct esp_sa *sa)
 	return sa->win.top;
 }
 
+void esp_sa_set_highest_seq(struct esp_sa *sa, uint64_t seq)
+{
+	esp_window_init(&sa->win, sa->win.size, sa->esn);
+	sa->win.top = seq;
+}
+
 /* ---- sending ---------------------------------------------------------- */
 
 /* 2.4: the fewest padding bytes that make payload | TFC | padding |
@@ -240,10 +246,13 @@ int esp_encap(struct esp_sa *sa, uint8_t next_header,
 	if (o == NULL)
 		o = &careful;
 	total = esp_encap_len(sa, len, o);
+	/* Each part bounded first, so that their sum cannot wrap. */
 	if (len > ESP_MAX_PACKET || o->tfc_len > ESP_MAX_PACKET ||
+	    (o->pad_given && o->pad_len > ESP_MAX_PACKET) ||
 	    total > ESP_MAX_PACKET)
-		return err_set(e, "%s: a packet of %zu + %zu bytes is longer "
-		    "than %d", __func__, len, o->tfc_len, ESP_MAX_PACKET);
+		return err_set(e, "%s: a packet of %zu + %zu + %zu bytes is "
+		    "longer than %d", __func__, len, o->tfc_len,
+		    o->pad_given ? o->pad_len : 0, ESP_MAX_PACKET);
 	if (total > cap)
 		return err_set(e, "%s: packet of %zu bytes, room for %zu",
 		    __func__, total, cap);

@@ -21,6 +21,16 @@
  * packets whose ICV verified). The verdict says why a packet was dropped;
  * the payload is returned only for ESP_OK and ESP_DUMMY.
  *
+ * Details: the window moves as soon as the ICV or tag verified, so a
+ * packet that is authentic but badly padded (ESP_BAD_PADDING,
+ * ESP_BAD_PAD_LEN, ESP_BAD_BLOCK after a good ICV) still counts as
+ * received (3.4.3: "updated only if the integrity verification
+ * succeeds"); without integrity (confidentiality only, 3.2) it moves for
+ * accepted packets only. A packet longer than ESP_MAX_PACKET, which no IP
+ * datagram carries, is ESP_TRUNCATED too. With ESN the high half is
+ * inferred from the window (A2.2); the resynchronisation of A3 is not
+ * done.
+ *
  * UDP encapsulation (RFC 3948) is the transport's business (net), but the
  * classification of a datagram on port 4500 lives here: esp_udp_kind. */
 #ifndef IKETEST_ESP_H
@@ -86,6 +96,10 @@ uint64_t esp_sa_last_seq(const struct esp_sa *sa);
 void esp_sa_set_last_seq(struct esp_sa *sa, uint64_t seq);
 /* Receiver: the highest sequence number accepted (0: none yet). */
 uint64_t esp_sa_highest_seq(const struct esp_sa *sa);
+/* Receiver: an empty window with its top at seq, as if the numbers up to
+ * seq had gone by unseen (known-answer packets whose ESN high half is not
+ * 0, tests near 2^32). */
+void esp_sa_set_highest_seq(struct esp_sa *sa, uint64_t seq);
 
 /* How esp_encap deviates from a careful sender (all zero: it does not). */
 struct esp_send_opts {

@@ -91,7 +91,8 @@ static void window_shift(struct esp_window *w, uint64_t s)
 		w->bits[i] = v;
 	}
 	if (w->size % WORD_BITS != 0)
-		w->bits[words - 1] &= ((uint64_t)1 << (w->size % WORD_BITS)) - 1;
+		w->bits[words - 1] &=
+		    ((uint64_t)1 << (w->size % WORD_BITS)) - 1;
 }
 
 void esp_window_update(struct esp_window *w, uint64_t seq)

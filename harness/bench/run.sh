@@ -1,0 +1,77 @@
+#!/bin/sh
+# run.sh [BENCHDIR]: runs bench_esp and `openssl speed` on the same core
+# (taskset -c 0 when there is taskset) in one go and prints the ratio of
+# iketest's esp_encap throughput (payload bytes/s, AES-GCM-128) to what
+# `openssl speed -evp aes-128-gcm` encrypts, at 1400 and 64 bytes. The
+# target is a ratio of 0.80 at 1400 bytes (DESIGN.md: the harness as a
+# load generator "approaches what OpenSSL can encrypt on one core").
+# Both sides are timed by the wall clock (openssl's -elapsed). Also shown:
+# esp_decap, and `openssl speed -aead` (IV, AAD, update, final, tag per
+# packet, as ESP does) for reference. Prints numbers, never fails on them.
+# BENCH_SECONDS (default 3) is the time per measurement.
+set -eu
+dir=${1:-build/bench}
+secs=${BENCH_SECONDS:-3}
+target=0.80
+
+pin=
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+	pin="taskset -c 0"
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+	echo "run.sh: no openssl command: nothing to compare with" >&2
+	exit 1
+fi
+
+# ossl SIZE [OPTION]: openssl's AES-128-GCM bytes/s at SIZE (from the
+# machine-readable line "+F:n:AES-128-GCM:rate").
+ossl() {
+	$pin openssl speed -elapsed -mr ${2:-} -evp aes-128-gcm -bytes "$1" \
+	    -seconds "$secs" 2>/dev/null | awk -F: '/^\+F:/ { print $NF }'
+}
+
+# ours OP SIZE: bytes/s from bench_esp's "bench_esp OP SIZE B/s pkt/s".
+ours() {
+	echo "$results" | awk -v op="$1" -v n="$2" \
+	    '$2 == op && $3 == n { print $4 }'
+}
+
+mbs() {
+	awk -v r="$1" 'BEGIN { printf "%.1f MB/s", r / 1e6 }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
+	    else printf "n/a" }'
+}
+
+echo "bench: ${pin:-not pinned (no taskset)}, $secs s per measurement," \
+    "$(openssl version)"
+results=$($pin "$dir/bench_esp" -t "$secs" 1400 64)
+for size in 1400 64; do
+	o=$(ossl "$size")
+	a=$(ossl "$size" -aead)
+	enc=$(ours encap "$size")
+	dec=$(ours decap "$size")
+	if [ -z "$o" ] || [ -z "$enc" ] || [ -z "$dec" ]; then
+		echo "run.sh: no number for $size bytes (openssl: '$o'," \
+		    "bench_esp: '$enc' '$dec')" >&2
+		exit 1
+	fi
+	r=$(ratio "$enc" "$o")
+	echo "$size-byte payloads, AES-GCM-128 (ENCR_AES_GCM_16, 128-bit key):"
+	echo "  iketest esp_encap                      $(mbs "$enc")"
+	echo "  iketest esp_decap                      $(mbs "$dec")"
+	echo "  openssl speed -evp aes-128-gcm         $(mbs "$o")"
+	echo "  openssl speed -aead -evp aes-128-gcm   $(mbs "${a:-0}")"
+	echo "  RATIO encap/openssl $r, decap/openssl $(ratio "$dec" "$o")," \
+	    "encap/openssl-aead $(ratio "$enc" "${a:-0}")"
+	if [ "$size" = 1400 ]; then
+		if awk -v r="$r" -v t="$target" 'BEGIN { exit !(r >= t) }'
+		then
+			echo "  target $target: met"
+		else
+			echo "  target $target: not met"
+		fi
+	fi
+done
