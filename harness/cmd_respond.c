@@ -1,7 +1,14 @@
 /* cmd_respond: `iketest respond`, the reference IKEv2 peer on UDP: the
  * responder engine (respond.c) behind sockets on the IKE port and the
  * NAT-T port (RFC 3948 2.2: non-ESP marker stripped on receive, added on
- * send), or a one-shot initiator (--initiate). */
+ * send), or a one-shot initiator (--initiate).
+ *
+ * Its CHILD SAs carry traffic (respond_esp.c): ESP in UDP on the NAT-T
+ * port (RFC 3948 2.1), and, when it may open raw sockets (root or
+ * CAP_NET_RAW), ESP and AH over IP (protocols 50 and 51). An answer goes
+ * back the way its request came. With --stats the data plane's counters
+ * are written to a file, whole and renamed, after every change and
+ * before the answer that follows it goes out. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -15,10 +22,20 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "esp.h"
 #include "names.h"
 #include "respond.h"
 
-enum { RSP_SOCK_MAX = 4, RSP_DGRAM_MAX = 65535 };
+enum {
+	RSP_SOCK_MAX = 8,	/* 2 families x (IKE, NAT-T, raw ESP, raw AH) */
+	RSP_DGRAM_MAX = 65535,
+	RSP_IPV4_HDR = 20,
+	RSP_IPV6_HDR = 40,
+	RSP_PROTO_ESP = 50,
+	RSP_PROTO_AH = 51,
+	RSP_BATCH = 64,		/* datagrams read per socket per poll */
+	RSP_CMSG_SPACE = 128,
+};
 
 static volatile sig_atomic_t rsp_stop;
 
@@ -29,15 +46,32 @@ static void rsp_on_signal(int sig)
 }
 
 struct rsp_opts {
-	const char *profile, *listen, *log, *pidfile, *initiate;
+	const char *profile, *listen, *log, *pidfile, *initiate, *stats;
 	unsigned port, natt_port;
-	bool once;
+	bool once, no_raw;
+};
+
+/* What a socket carries. */
+enum rsp_kind {
+	RSP_IKE,		/* UDP, the IKE port */
+	RSP_NATT,		/* UDP, the NAT-T port: IKE behind the marker,
+				 * ESP, keepalives (RFC 3948 2) */
+	RSP_RAW_ESP,		/* IP protocol 50 */
+	RSP_RAW_AH,		/* IP protocol 51 (IPv4: IP_HDRINCL for the
+				 * answers, whose header AH covers) */
 };
 
 struct rsp_sock {
 	int fd;
-	bool natt;		/* the NAT-T port: non-ESP marker */
+	enum rsp_kind kind;
 	struct ike_addr local;
+};
+
+/* Where the counters go, and the generation last written. */
+struct rsp_stats {
+	const char *path;
+	uint64_t written;
+	bool ever;
 };
 
 static void rsp_usage(FILE *out)
@@ -45,7 +79,7 @@ static void rsp_usage(FILE *out)
 	fprintf(out,
 	    "usage: iketest respond --profile FILE [--listen ADDR] [--port N]\n"
 	    "           [--natt-port N] [--once] [--log FILE] [--pidfile FILE]\n"
-	    "           [--initiate ADDR]\n"
+	    "           [--stats FILE] [--no-raw] [--initiate ADDR]\n"
 	    "\n"
 	    "The reference IKEv2 peer. As a responder it answers IKE_SA_INIT,\n"
 	    "IKE_AUTH (PSK, RSA, ECDSA, RFC 7427), CREATE_CHILD_SA and\n"
@@ -53,10 +87,17 @@ static void rsp_usage(FILE *out)
 	    "500) and on the NAT-T port (default 4500, 0: none), with the policy\n"
 	    "of an IUT profile (peers/README.md): [ike] [esp] algorithms, [auth]\n"
 	    "methods, psk-file, psk-id-iut, cert-id-iut, iut-cert, iut-key,\n"
-	    "[addresses] protected, harness-protected, peers-protected,\n"
-	    "[capabilities] cookies, [timers] cookie-threshold (half-open SAs\n"
-	    "before a COOKIE is demanded; 0: always). $NAME words are taken from\n"
-	    "the environment (eval \"$(ci/lab env ref)\").\n"
+	    "[addresses] protected, harness-protected, peers-protected, echo,\n"
+	    "echo-port, [capabilities] cookies, [timers] cookie-threshold\n"
+	    "(half-open SAs before a COOKIE is demanded; 0: always). $NAME words\n"
+	    "are taken from the environment (eval \"$(ci/lab env ref)\").\n"
+	    "\n"
+	    "Its CHILD SAs carry ESP in UDP on the NAT-T port and, as root, ESP\n"
+	    "and AH over IP. Behind them it is itself the echo service: a UDP\n"
+	    "datagram to the echo port (default 7) or an ICMP/ICMPv6 echo\n"
+	    "request to a protected or echo address is answered through the\n"
+	    "same CHILD SA; inner packets outside its traffic selectors, replays,\n"
+	    "bad ICVs and bad padding are dropped and counted.\n"
 	    "\n"
 	    "  --profile FILE   the policy (required)\n"
 	    "  --listen ADDR    IPv4 or IPv6 address to bind (default: 0.0.0.0 and ::);\n"
@@ -66,6 +107,12 @@ static void rsp_usage(FILE *out)
 	    "  --once           exit after the first IKE SA is established or deleted\n"
 	    "  --log FILE       one line per message and per SA event (no key, no PSK)\n"
 	    "  --pidfile FILE   written once the sockets are bound; removed at exit\n"
+	    "  --stats FILE     the ESP/AH counters, rewritten (whole, renamed) after\n"
+	    "                   each change: a line per CHILD SA, newest last,\n"
+	    "                   `child SPI_IN SPI_OUT in_packets=N in_bytes=N\n"
+	    "                   out_packets=N out_bytes=N drop_replay=N ...', then\n"
+	    "                   `unknown_spi=N'\n"
+	    "  --no-raw         no raw sockets: ESP in UDP only, even as root\n"
 	    "  --initiate ADDR  initiator instead: IKE SA + CHILD SA to ADDR, then\n"
 	    "                   delete it and exit (0: established, 1: not)\n"
 	    "\n"
@@ -75,7 +122,8 @@ static void rsp_usage(FILE *out)
 	    "examples:\n"
 	    "  iketest respond --profile peers/reference/profile.conf --listen 192.0.2.18\n"
 	    "  iketest respond --profile p.conf --listen 127.0.0.1 --port 5500 \\\n"
-	    "      --natt-port 0 --once --log /tmp/r.log --pidfile /tmp/r.pid\n"
+	    "      --natt-port 5501 --once --log /tmp/r.log --pidfile /tmp/r.pid \\\n"
+	    "      --stats /tmp/r.stats\n"
 	    "  iketest respond --profile p.conf --initiate 127.0.0.1 --port 5500\n");
 }
 
@@ -110,6 +158,10 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 			o->once = true;
 			continue;
 		}
+		if (strcmp(a, "--no-raw") == 0) {
+			o->no_raw = true;
+			continue;
+		}
 		if (strcmp(a, "--profile") == 0)
 			str = &o->profile;
 		else if (strcmp(a, "--listen") == 0 || strcmp(a, "--addr") == 0)
@@ -118,6 +170,8 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 			str = &o->log;
 		else if (strcmp(a, "--pidfile") == 0)
 			str = &o->pidfile;
+		else if (strcmp(a, "--stats") == 0)
+			str = &o->stats;
 		else if (strcmp(a, "--initiate") == 0)
 			str = &o->initiate;
 		else if (strcmp(a, "--port") == 0)
@@ -190,6 +244,13 @@ static void rsp_addr_text(const struct ike_addr *a, char *out, size_t n)
 	snprintf(out, n, a->family == 6 ? "[%s]:%u" : "%s:%u", ip, a->port);
 }
 
+static void rsp_inet_of(const struct ike_addr *a, struct inet_addr *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->family = a->family;
+	memcpy(i->ip, a->ip, a->family == 6 ? 16 : 4);
+}
+
 static int rsp_bind(const struct ike_addr *a, struct err *e)
 {
 	struct sockaddr_storage ss;
@@ -211,13 +272,49 @@ static int rsp_bind(const struct ike_addr *a, struct err *e)
 	return fd;
 }
 
-/* The sockets: the given address, or 0.0.0.0 and ::, on each port. */
-static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
-    struct err *e)
+/* A raw socket of one protocol on address a, or -1 with the reason in
+ * *e. IPv6: the destination of each packet comes with it (RFC 3542
+ * IPV6_RECVPKTINFO); IPv4 AH: answers are written whole (IP_HDRINCL). */
+static int rsp_raw(const struct ike_addr *a, int proto, struct err *e)
 {
+	struct sockaddr_storage ss;
+	struct ike_addr any = *a;
+	socklen_t len;
+	int fd, one = 1, rc;
+
+	any.port = 0;
+	len = rsp_sockaddr(&any, &ss);
+	fd = socket(ss.ss_family, SOCK_RAW | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return err_set(e, "raw socket for IP protocol %d: %s", proto,
+		    strerror(errno));
+	if (ss.ss_family == AF_INET6)
+		rc = setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+		    sizeof(one));
+	else
+		rc = proto == RSP_PROTO_AH ? setsockopt(fd, IPPROTO_IP,
+		    IP_HDRINCL, &one, sizeof(one)) : 0;
+	if (rc < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		err_set(e, "raw socket for IP protocol %d: %s", proto,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The sockets: the given address, or 0.0.0.0 and ::, on each port; then
+ * raw ESP and AH when this process may open them (a note in the log
+ * when not: ESP in UDP works without). */
+static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
+    FILE *log, struct err *e)
+{
+	static const enum rsp_kind raw[2] = { RSP_RAW_ESP, RSP_RAW_AH };
 	struct ike_addr base[2];
 	unsigned ports[2] = { o->port, o->natt_port };
 	size_t nb = 0, i, j;
+	struct err re;
+	int fd;
 
 	*n = 0;
 	if (o->listen) {
@@ -232,7 +329,6 @@ static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
 		if (ports[j] == 0)
 			continue;
 		for (i = 0; i < nb; i++) {
-			int fd;
 			base[i].port = (uint16_t)ports[j];
 			if ((fd = rsp_bind(&base[i], e)) < 0) {
 				/* No IPv6 on the host: IPv4 alone will do. */
@@ -241,7 +337,25 @@ static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
 				return -1;
 			}
 			s[*n].fd = fd;
-			s[*n].natt = j == 1;
+			s[*n].kind = j == 1 ? RSP_NATT : RSP_IKE;
+			s[*n].local = base[i];
+			(*n)++;
+		}
+	}
+	for (j = 0; !o->no_raw && j < 2; j++) {
+		for (i = 0; i < nb; i++) {
+			base[i].port = 0;
+			fd = rsp_raw(&base[i], raw[j] == RSP_RAW_ESP ?
+			    RSP_PROTO_ESP : RSP_PROTO_AH, &re);
+			if (fd < 0) {
+				if (log)
+					fprintf(log, "# no ESP/AH over IP%s: %s\n",
+					    base[i].family == 6 ? "v6" : "v4",
+					    re.text);
+				continue;
+			}
+			s[*n].fd = fd;
+			s[*n].kind = raw[j];
 			s[*n].local = base[i];
 			(*n)++;
 		}
@@ -249,7 +363,47 @@ static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
 	return 0;
 }
 
-/* The engine's answer to one message, appended to out. */
+/* ---- counters out ------------------------------------------------------ */
+
+/* Written whole to FILE.tmp and renamed: a reader never sees half. */
+static void rsp_stats_flush(const struct respond *r, struct rsp_stats *st)
+{
+	char tmp[4096];
+	FILE *f;
+	int bad;
+
+	if (st->path == NULL || (st->ever && st->written == r->esp->generation))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", st->path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		if (r->log)
+			fprintf(r->log, "! %s: %s\n", tmp, strerror(errno));
+		return;
+	}
+	bad = respond_esp_stats(r->esp, f) < 0;
+	if (fclose(f) != 0 || bad || rename(tmp, st->path) < 0) {
+		if (r->log)
+			fprintf(r->log, "! %s: %s\n", st->path, strerror(errno));
+		unlink(tmp);
+		return;
+	}
+	st->written = r->esp->generation;
+	st->ever = true;
+}
+
+/* ---- serving ------------------------------------------------------------ */
+
+/* One packet as read, and where its answer goes. */
+struct rsp_dgram {
+	uint8_t *buf;			/* RSP_IPV6_HDR + RSP_DGRAM_MAX + 1 */
+	size_t len;			/* of the packet at buf + off */
+	size_t off;
+	struct sockaddr_storage from;
+	socklen_t flen;
+	struct ike_addr src, dst;	/* outer addresses */
+};
+
+/* The engine's answer to one IKE message, appended to out. */
 static int rsp_answer(struct respond *r, const uint8_t *p, size_t n,
     struct bytes *out, struct err *e)
 {
@@ -262,79 +416,248 @@ static int rsp_answer(struct respond *r, const uint8_t *p, size_t n,
 	return rc;
 }
 
-/* One datagram from socket s through the engine, and its answer back. */
-static int rsp_serve(struct respond *r, const struct rsp_sock *s,
-    uint8_t *buf, struct bytes *out, struct err *e)
+/* An IKE message (after the marker on NAT-T) through the engine; its
+ * answer in out (empty: none). */
+static void rsp_ike(struct respond *r, const struct rsp_sock *s,
+    struct rsp_dgram *d, struct bytes *out)
 {
-	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
 	char peer[80];
-	size_t off = 0;
-	ssize_t got;
 	struct err he;
-	int rc;
+	size_t off = s->kind == RSP_NATT ? 4 : 0;
 
-	got = recvfrom(s->fd, buf, RSP_DGRAM_MAX, 0, (struct sockaddr *)&from,
-	    &flen);
-	if (got < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 :
-		    err_set(e, "recvfrom: %s", strerror(errno));
-	if (s->natt) {
-		/* RFC 3948 2.2: IKE behind four zero octets; anything else
-		 * (ESP, a NAT-keepalive 0xff) is not for the IKE engine. */
-		if (got < 4 || buf[0] || buf[1] || buf[2] || buf[3])
-			return 0;
-		off = 4;
-	}
-	rsp_addr_of(&from, &r->cfg.peer);
+	r->cfg.peer = d->src;
 	r->cfg.local = s->local;
 	rsp_addr_text(&r->cfg.peer, peer, sizeof(peer));
 	r->peer_text = peer;
 	out->len = 0;
-	if (s->natt && bytes_append(out, "\0\0\0\0", 4) < 0)
-		return err_set(e, "out of memory");
-	rc = rsp_answer(r, buf + off, (size_t)got - off, out, &he);
-	r->peer_text = NULL;
-	if (rc < 0) {
-		/* One bad exchange does not stop the peer: logged, dropped. */
+	if (off && bytes_append(out, "\0\0\0\0", 4) < 0) {
+		r->peer_text = NULL;
+		return;
+	}
+	/* One bad exchange does not stop the peer: logged, dropped. */
+	if (rsp_answer(r, d->buf + d->off + off, d->len - off, out, &he) < 0) {
 		if (r->log)
 			fprintf(r->log, "! %s: %s\n", peer, he.text);
-		return 0;
+		out->len = 0;
 	}
+	r->peer_text = NULL;
 	if (out->len == off)
-		return 0;	/* nothing to answer */
-	if (sendto(s->fd, out->data, out->len, 0, (struct sockaddr *)&from,
-	    flen) < 0 && r->log)
+		out->len = 0;	/* nothing to answer */
+}
+
+/* ESP (from the SPI on) through the data plane. */
+static void rsp_esp(struct respond *r, struct rsp_dgram *d,
+    struct bytes *out)
+{
+	struct inet_addr src, dst;
+	struct err e;
+
+	rsp_inet_of(&d->src, &src);
+	rsp_inet_of(&d->dst, &dst);
+	if (respond_esp_input(r->esp, d->buf + d->off, d->len, &src, &dst, out,
+	    &e) < 0 && r->log)
+		fprintf(r->log, "! ESP: %s\n", e.text);
+}
+
+/* An IPv4 packet from a raw socket (header included): ESP from its SPI
+ * on, or AH whole. 0 when it is not a sound packet. */
+static int rsp_raw4(const struct rsp_sock *s, struct rsp_dgram *d)
+{
+	const uint8_t *p = d->buf;
+	size_t hl, total;
+
+	if (d->len < RSP_IPV4_HDR || p[0] >> 4 != 4)
+		return 0;
+	hl = (size_t)(p[0] & 0x0f) * 4;
+	total = (size_t)(p[2] << 8 | p[3]);
+	/* RFC 791 3.1: header within the packet, length within what came */
+	if (hl < RSP_IPV4_HDR || hl > d->len || total < hl || total > d->len)
+		return 0;
+	memset(&d->src, 0, sizeof(d->src));
+	d->src.family = d->dst.family = 4;
+	memcpy(d->src.ip, p + 12, 4);
+	memcpy(d->dst.ip, p + 16, 4);
+	if (s->kind == RSP_RAW_ESP) {
+		d->off = hl;
+		d->len = total - hl;
+	} else {
+		d->len = total;
+	}
+	return 1;
+}
+
+/* An IPv6 payload from a raw socket (read at buf + RSP_IPV6_HDR): for
+ * AH its header is put back (source, destination from IPV6_PKTINFO; the
+ * rest mutable or fixed for AH's ICV, RFC 4302 3.3.3.1). */
+static int rsp_raw6(const struct rsp_sock *s, struct rsp_dgram *d,
+    struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	uint8_t *h = d->buf;
+
+	d->dst = s->local;
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		/* RFC 3542 6.1: in6_pktinfo starts with the address */
+		if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO && cm->cmsg_len >= CMSG_LEN(16))
+			memcpy(d->dst.ip, CMSG_DATA(cm), 16);
+	d->dst.port = 0;
+	if (s->kind == RSP_RAW_ESP || d->len > 0xffff)
+		return s->kind == RSP_RAW_ESP;
+	memset(h, 0, RSP_IPV6_HDR);
+	h[0] = 0x60;
+	h[4] = (uint8_t)(d->len >> 8);
+	h[5] = (uint8_t)d->len;
+	h[6] = RSP_PROTO_AH;
+	h[7] = 64;
+	memcpy(h + 8, d->src.ip, 16);
+	memcpy(h + 24, d->dst.ip, 16);
+	d->off = 0;
+	d->len += RSP_IPV6_HDR;
+	return 1;
+}
+
+/* Reads one packet of socket s into d: 1 read, 0 nothing (or nothing
+ * usable), -1 error. */
+static int rsp_read(const struct rsp_sock *s, struct rsp_dgram *d,
+    struct err *e)
+{
+	bool raw6 = s->kind >= RSP_RAW_ESP && s->local.family == 6;
+	union {
+		struct cmsghdr align;
+		uint8_t space[RSP_CMSG_SPACE];
+	} cbuf;
+	struct iovec iov;
+	struct msghdr mh;
+	ssize_t got;
+
+	d->off = raw6 ? RSP_IPV6_HDR : 0;
+	iov.iov_base = d->buf + d->off;
+	iov.iov_len = RSP_DGRAM_MAX + 1;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &d->from;
+	mh.msg_namelen = sizeof(d->from);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf.space;
+	mh.msg_controllen = sizeof(cbuf.space);
+	got = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+	if (got < 0)
+		return errno == EINTR || errno == EAGAIN ||
+		    errno == EWOULDBLOCK ? 0 :
+		    err_set(e, "recvmsg: %s", strerror(errno));
+	d->flen = mh.msg_namelen;
+	d->len = (size_t)got;
+	rsp_addr_of(&d->from, &d->src);
+	d->dst = s->local;
+	if (s->kind == RSP_IKE || s->kind == RSP_NATT)
+		return 1;
+	d->src.port = 0;
+	return raw6 ? rsp_raw6(s, d, &mh) : rsp_raw4(s, d);
+}
+
+/* Sends an answer the way its request came. A raw IPv6 AH answer loses
+ * its header (the kernel writes the same one); raw IPv4 AH is written
+ * whole (IP_HDRINCL). */
+static void rsp_send(const struct respond *r, const struct rsp_sock *s,
+    const struct rsp_dgram *d, const struct bytes *out)
+{
+	const uint8_t *p = out->data;
+	size_t n = out->len;
+	char peer[80];
+
+	if (s->kind == RSP_RAW_AH && s->local.family == 6) {
+		if (n < RSP_IPV6_HDR)
+			return;
+		p += RSP_IPV6_HDR;
+		n -= RSP_IPV6_HDR;
+	}
+	if (sendto(s->fd, p, n, 0, (const struct sockaddr *)&d->from,
+	    d->flen) < 0 && r->log) {
+		rsp_addr_text(&d->src, peer, sizeof(peer));
 		fprintf(r->log, "! sendto %s: %s\n", peer, strerror(errno));
-	return 0;
+	}
+}
+
+/* One packet from socket s through the engine or the data plane, the
+ * counters written, and the answer back. 1 when one was read. */
+static int rsp_serve(struct respond *r, const struct rsp_sock *s,
+    struct rsp_dgram *d, struct rsp_stats *st, struct bytes *out,
+    struct err *e)
+{
+	struct err ae;
+	int rc = rsp_read(s, d, e);
+
+	if (rc <= 0)
+		return rc;
+	out->len = 0;
+	switch (s->kind) {
+	case RSP_IKE:
+		rsp_ike(r, s, d, out);
+		break;
+	case RSP_NATT:
+		/* RFC 3948 2: IKE behind four zero octets, ESP from a
+		 * non-zero SPI on, a keepalive 0xff (nothing to do) */
+		switch (esp_udp_kind(d->buf, d->len)) {
+		case ESP_UDP_IKE:
+			rsp_ike(r, s, d, out);
+			break;
+		case ESP_UDP_ESP:
+			rsp_esp(r, d, out);
+			break;
+		case ESP_UDP_KEEPALIVE:
+		case ESP_UDP_INVALID:
+			break;
+		}
+		break;
+	case RSP_RAW_ESP:
+		rsp_esp(r, d, out);
+		break;
+	case RSP_RAW_AH:
+		if (respond_ah_input(r->esp, d->buf + d->off, d->len, out,
+		    &ae) < 0 && r->log)
+			fprintf(r->log, "! AH: %s\n", ae.text);
+		break;
+	}
+	rsp_stats_flush(r, st);
+	if (out->len)
+		rsp_send(r, s, d, out);
+	return 1;
 }
 
 static int rsp_loop(struct respond *r, struct rsp_sock *s, size_t n,
-    bool once, struct err *e)
+    const struct rsp_opts *o, struct rsp_stats *st, struct err *e)
 {
 	struct pollfd pf[RSP_SOCK_MAX];
 	struct bytes out = BYTES_EMPTY;
-	uint8_t *buf = malloc(RSP_DGRAM_MAX);
+	struct rsp_dgram d;
 	size_t i;
-	int rc = 0, k;
+	int rc = 0, k, b;
 
-	if (buf == NULL)
+	memset(&d, 0, sizeof(d));
+	if ((d.buf = malloc(RSP_IPV6_HDR + RSP_DGRAM_MAX + 1)) == NULL)
 		return err_set(e, "out of memory");
 	for (i = 0; i < n; i++)
 		pf[i] = (struct pollfd){ .fd = s[i].fd, .events = POLLIN };
-	while (!rsp_stop && rc == 0) {
+	while (!rsp_stop && rc >= 0) {
 		k = poll(pf, n, 1000);
 		if (k < 0 && errno != EINTR)
 			rc = err_set(e, "poll: %s", strerror(errno));
-		for (i = 0; k > 0 && i < n && rc == 0; i++)
-			if (pf[i].revents & POLLIN)
-				rc = rsp_serve(r, &s[i], buf, &out, e);
-		if (once && (r->established || r->deleted))
+		for (i = 0; k > 0 && i < n && rc >= 0; i++) {
+			if (!(pf[i].revents & POLLIN))
+				continue;
+			/* a few at a time: one busy socket cannot starve
+			 * the others */
+			for (b = 0; b < RSP_BATCH; b++)
+				if ((rc = rsp_serve(r, &s[i], &d, st, &out, e)) <= 0)
+					break;
+		}
+		if (o->once && (r->established || r->deleted))
 			break;
 	}
-	free(buf);
+	free(d.buf);
 	bytes_free(&out);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- initiator --------------------------------------------------------- */
@@ -507,34 +830,59 @@ static int rsp_write_pid(const char *path, struct err *e)
 	return 0;
 }
 
+static const char *rsp_kind_note(enum rsp_kind k)
+{
+	switch (k) {
+	case RSP_IKE:
+		return "";
+	case RSP_NATT:
+		return " (NAT-T: IKE, ESP in UDP)";
+	case RSP_RAW_ESP:
+		return " (ESP over IP)";
+	case RSP_RAW_AH:
+		return " (AH over IP)";
+	}
+	return "";
+}
+
 static int rsp_serve_main(const struct rsp_opts *o, struct respond_conf *rc,
     FILE *log, struct err *e)
 {
 	struct rsp_sock s[RSP_SOCK_MAX];
+	struct rsp_stats st = { o->stats, 0, false };
 	struct respond r;
 	size_t n = 0, i;
 	char t[80];
 	int status = 1;
 
-	if (respond_init(&r, &rc->cfg, e) < 0)
+	if (respond_init(&r, &rc->cfg, e) < 0) {
+		respond_free(&r);
 		return 1;
+	}
 	r.cert_auth = rc->cert_auth;
 	memset(&rc->cert_auth, 0, sizeof(rc->cert_auth));
 	r.cookies = rc->cookies;
 	r.cookie_threshold = rc->cookie_threshold;
 	r.log = log;
-	if (rsp_open(o, s, &n, e) < 0)
+	r.esp->log = log;
+	r.esp->echo_port = (uint16_t)rc->echo_port;
+	memcpy(r.esp->echo, rc->echo, sizeof(rc->echo));
+	r.esp->necho = rc->necho;
+	if (rsp_open(o, s, &n, log, e) < 0)
 		goto out;
+	rsp_stats_flush(&r, &st);	/* there from the start: no CHILD SA */
 	if (o->pidfile && rsp_write_pid(o->pidfile, e) < 0)
 		goto out;
 	for (i = 0; log && i < n; i++) {
 		rsp_addr_text(&s[i].local, t, sizeof(t));
-		fprintf(log, "# listening on %s%s\n", t,
-		    s[i].natt ? " (NAT-T)" : "");
+		if (s[i].kind == RSP_RAW_ESP || s[i].kind == RSP_RAW_AH)
+			inet_ntop(s[i].local.family == 6 ? AF_INET6 : AF_INET,
+			    s[i].local.ip, t, sizeof(t));	/* no port */
+		fprintf(log, "# listening on %s%s\n", t, rsp_kind_note(s[i].kind));
 	}
 	if (log)
 		fflush(log);
-	status = rsp_loop(&r, s, n, o->once, e) < 0 ? 1 : 0;
+	status = rsp_loop(&r, s, n, o, &st, e) < 0 ? 1 : 0;
 	if (log)
 		fprintf(log, "# stopped: %u established, %u deleted, %u dropped\n",
 		    r.established, r.deleted, r.dropped);

@@ -7,18 +7,24 @@
  * port 500 and one for 4500, where every IKE message carries the 4-byte
  * non-ESP marker of RFC 3948 2.2 (added on send, checked and removed on
  * receive; a datagram with a non-zero first word is ESP and is reported
- * as such, not as IKE).
+ * as such, not as IKE; a lone 0xFF there is a NAT keepalive). ESP and AH
+ * over IP go through libnet's raw writer and come back on raw sockets of
+ * protocols 50 and 51 (net_raw.c), when the process may open them (root
+ * or CAP_NET_RAW: net_raw_available). A reader that only wants IKE
+ * passes over packets with esp, ah or keepalive set.
  *
  * Times: every packet has a CLOCK_MONOTONIC timestamp in microseconds
  * (timing checks) taken as it is read.
  *
  * Capture: each test's traffic goes into one pcap file. With capture_if
  * set and the right privileges, libpcap captures the link itself
- * (immediate mode, BPF filter on the IUT's address and ports, serviced in
- * the same poll loop as the sockets), so the file also holds what the IUT
- * sent that iketest never read. When that is impossible (not root, no such
- * interface), the file is written from what iketest sent and received
- * (harness/pcapfile) and net_capture_note says so and why. */
+ * (immediate mode, BPF filter: the IUT's address with all UDP, ESP and AH
+ * over IP, and fragments, serviced in the same poll loop as the
+ * sockets), so the file also holds what the IUT sent that iketest never
+ * read. When that is impossible (not root, no such interface), the file
+ * is written from what iketest sent and received (harness/pcapfile: IKE,
+ * ESP in UDP, keepalives, ESP and AH over IP) and net_capture_note says
+ * so and why. */
 #ifndef IKETEST_NET_H
 #define IKETEST_NET_H
 
@@ -54,7 +60,7 @@ struct net_packet {
 	bool ah;			/* raw IP protocol 51: data is the whole
 					 * IP packet (AH's ICV covers it) */
 	bool keepalive;			/* on 4500: the one byte 0xFF (RFC 3948
-					 * 2.3) */
+					 * 2.3; one on 500 is passed over) */
 	struct pcapfile_endpoint src;
 };
 
@@ -102,7 +108,9 @@ int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
 int net_send_esp(struct net *n, enum net_port port, const uint8_t *pkt,
     size_t len, struct err *e);
 /* Sends a whole IP packet as given (AH, or anything crafted) through
- * libnet's raw IPv4/IPv6 writer; the destination must be the IUT. */
+ * libnet's raw IPv4/IPv6 writer; a packet to any address but the IUT's
+ * is refused. Linux rewrites an IPv4 packet's total length and header
+ * checksum (and an identification of 0) on the way out. */
 int net_send_ip(struct net *n, const uint8_t *ip_pkt, size_t len,
     struct err *e);
 /* A NAT keepalive (RFC 3948 2.3) on the 4500 socket. */
@@ -113,7 +121,8 @@ bool net_raw_available(const struct net *n, const char **why);
 /* A simulated NAT rebinding: the socket of port is replaced by one bound
  * to new_addr (NULL: the same address) and new_port (0: an ephemeral
  * port). Later sends leave from there and replies are read there; the
- * capture filter follows. */
+ * capture filter names no harness address or port, so it holds the new
+ * socket's traffic as it is. */
 int net_rebind(struct net *n, enum net_port port, const char *new_addr,
     uint16_t new_port, struct err *e);
 

@@ -8,12 +8,19 @@
 #include "names.h"
 #include "respond.h"
 
+_Static_assert(RESPOND_ESP_SA_MAX >= RESPOND_SA_MAX * IKE_CHILD_MAX,
+    "the data plane holds every child of every IKE SA");
+
 int respond_init(struct respond *r, struct ike_config *cfg, struct err *e)
 {
 	memset(r, 0, sizeof(*r));
 	r->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	r->notify_rate = RESPOND_NOTIFY_RATE;
+	if ((r->esp = respond_esp_new(e)) == NULL)
+		return -1;
+	/* the echo service answers for our side of the selectors */
+	r->esp->protected = r->cfg.ts_local;
 	return crypto_random(r->cookie_secret, sizeof(r->cookie_secret), e);
 }
 
@@ -25,6 +32,7 @@ void respond_free(struct respond *r)
 		ike_sa_free(r->sa[i]);
 	ike_config_free(&r->cfg);
 	ike_auth_conf_free(&r->cert_auth);
+	respond_esp_free(r->esp);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -460,6 +468,7 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 {
 	uint64_t now = now_us(r);
 	struct ike_rx rx;
+	struct err se;
 	char line[512];
 	int rc = 0;
 
@@ -497,5 +506,9 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 		log_line(r, ">", line);
 		ike_rx_free(&rx);
 	}
+	/* the data plane follows the children this request made or deleted */
+	r->esp->log = r->log;
+	if (respond_esp_sync(r->esp, r->sa, r->nsa, rc == 0 ? e : &se) < 0)
+		rc = -1;
 	return rc;
 }

@@ -14,7 +14,11 @@
  * - with cookies on, a COOKIE when cookie_threshold or more half-open
  *   SAs exist (0: always) (2.6).
  * Half-open SAs are forgotten after RESPOND_HALF_OPEN_US; when the table
- * is full the least recently used SA makes room. */
+ * is full the least recently used SA makes room.
+ *
+ * Its CHILD SAs carry traffic through esp (respond_esp.h), which
+ * respond_handle keeps in step with the children after each request;
+ * protected packets go to respond_esp_input and respond_ah_input. */
 #ifndef IKETEST_RESPOND_H
 #define IKETEST_RESPOND_H
 
@@ -23,6 +27,7 @@
 #include <stdio.h>
 
 #include "ike.h"
+#include "respond_esp.h"
 
 enum {
 	RESPOND_SA_MAX = 256,		/* IKE SAs held at once */
@@ -52,6 +57,8 @@ struct respond {
 	/* Counters: datagrams dropped silently, IKE SAs that became
 	 * established (IKE_AUTH or a rekey) and that were deleted. */
 	unsigned dropped, established, deleted;
+	/* The data plane: SAs of the children, counters, echo service. */
+	struct respond_esp *esp;
 };
 
 /* Takes cfg (moved: the caller's copy is cleared). */
@@ -69,13 +76,18 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
  * cert-id-iut, iut-cert, iut-key, signature-auth); [addresses] protected
  * (our selectors), harness-protected and peers-protected (what the
  * peer's may be; none: anything); [capabilities] cookies (or cookie);
- * [timers] cookie-threshold (default 10). $NAME and ${NAME} words are
- * expanded from the environment. */
+ * [timers] cookie-threshold (default 10); for the data plane [addresses]
+ * echo (addresses answered besides the protected ones) and echo-port
+ * (default 7). $NAME and ${NAME} words are expanded from the
+ * environment. */
 struct respond_conf {
 	struct ike_config cfg;
 	struct ike_auth_conf cert_auth;
 	bool cookies;
 	unsigned cookie_threshold;
+	unsigned echo_port;
+	struct inet_addr echo[RESPOND_ECHO_MAX];
+	size_t necho;
 };
 int respond_conf_load(const char *path, struct respond_conf *rc,
     struct err *e);

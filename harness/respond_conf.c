@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ike.h"
+#include "inet.h"
 #include "names.h"
 #include "profile.h"
 #include "respond.h"
@@ -234,6 +235,46 @@ static int conf_number(const struct profile *p, const char *section,
 	return 0;
 }
 
+/* [addresses] echo: the addresses the echo service answers for, besides
+ * the protected network. */
+static int echo_words(const struct profile *p, struct respond_conf *rc,
+    struct err *e)
+{
+	char w[CONF_WORD_MAX];
+	struct err ie;
+	size_t i;
+	int r;
+
+	for (i = 0; (r = word(p, "addresses", "echo", i, w, e)) == 1; i++) {
+		if (rc->necho == RESPOND_ECHO_MAX)
+			return conf_err(p, "addresses", "echo", e,
+			    "too many addresses at", w);
+		if (inet_addr_parse(w, &rc->echo[rc->necho], &ie) < 0)
+			return conf_err(p, "addresses", "echo", e,
+			    "not an address:", w);
+		rc->necho++;
+	}
+	return r;
+}
+
+/* [addresses] echo-port: one port number, lab variables allowed. */
+static int conf_echo_port(const struct profile *p, unsigned *port,
+    struct err *e)
+{
+	char w[CONF_WORD_MAX], *end;
+	unsigned long v;
+	int r;
+
+	if ((r = word(p, "addresses", "echo-port", 0, w, e)) <= 0)
+		return r;
+	v = strtoul(w, &end, 10);
+	if (w[0] < '0' || w[0] > '9' || *end != '\0' || v == 0 || v > 65535)
+		return conf_err(p, "addresses", "echo-port", e,
+		    "a port (1..65535)", w);
+	*port = (unsigned)v;
+	return 0;
+}
+
 int respond_conf_load(const char *path, struct respond_conf *rc,
     struct err *e)
 {
@@ -244,6 +285,7 @@ int respond_conf_load(const char *path, struct respond_conf *rc,
 	memset(rc, 0, sizeof(*rc));
 	ike_config_init(&rc->cfg);
 	rc->cookie_threshold = 10;
+	rc->echo_port = RESPOND_ECHO_PORT;
 	if (profile_load(path, &p, e) < 0)
 		return -1;
 	if (profile_get(p, "ike", "encr") == NULL) {
@@ -251,7 +293,8 @@ int respond_conf_load(const char *path, struct respond_conf *rc,
 		goto out;
 	}
 	if (ike_policy_from_profile(p, "ike", &rc->cfg.ike, &pe) < 0 ||
-	    ike_policy_from_profile(p, "esp", &rc->cfg.esp, &pe) < 0) {
+	    ike_policy_from_profile(p, "esp", &rc->cfg.esp, &pe) < 0 ||
+	    ike_policy_from_profile(p, "ah", &rc->cfg.ah, &pe) < 0) {
 		err_set(e, "%s:1: %s", path, pe.text);
 		goto out;
 	}
@@ -276,10 +319,17 @@ int respond_conf_load(const char *path, struct respond_conf *rc,
 	    (ike_ts_add_prefix(&rc->cfg.ts_peer, "0.0.0.0/0", &pe) < 0 ||
 	    ike_ts_add_prefix(&rc->cfg.ts_peer, "::/0", &pe) < 0))
 		goto out;
+	/* RFC 7296 1.3.1: N(USE_TRANSPORT_MODE) is granted when the profile
+	 * says the IUT does transport mode. */
+	rc->cfg.transport_ok = profile_has(p, "capabilities", "transport-mode",
+	    NULL);
 	rc->cookies = profile_has(p, "capabilities", "cookies", NULL) ||
 	    profile_has(p, "capabilities", "cookie", NULL);
 	if (conf_number(p, "timers", "cookie-threshold", &rc->cookie_threshold,
 	    e) < 0)
+		goto out;
+	if (echo_words(p, rc, e) < 0 ||
+	    conf_echo_port(p, &rc->echo_port, e) < 0)
 		goto out;
 	rc_ = 0;
 out:
