@@ -23,23 +23,7 @@ digits() {
 	sed 's/#.*//' | tr -d ' \t\r\n:'
 }
 
-# Hex digits on stdin to binary on stdout: xxd if present, else awk and
-# printf with octal escapes (POSIX).
-unhex() {
-	if command -v xxd >/dev/null 2>&1; then
-		xxd -r -p
-	else
-		printf "$(awk 'BEGIN {
-			for (i = 0; i < 16; i++)
-				v[substr("0123456789abcdef", i + 1, 1)] = i
-		} {
-			s = tolower($0)
-			for (i = 1; i < length(s); i += 2)
-				printf "\\%03o", v[substr(s, i, 1)] * 16 + \
-				    v[substr(s, i + 1, 1)]
-		}')"
-	fi
-}
+. "$top/harness/fuzz/seed_lib.sh"
 
 count=0
 for f in "$top"/harness/tests/golden/*.hex; do

@@ -10,29 +10,9 @@ set -eu
 dir=${1:?usage: seed_ah.sh DIR}
 mkdir -p "$dir"
 
-# Hex digits on stdin to binary on stdout (as seed.sh does).
-unhex() {
-	if command -v xxd >/dev/null 2>&1; then
-		xxd -r -p
-	else
-		printf "$(awk 'BEGIN {
-			for (i = 0; i < 16; i++)
-				v[substr("0123456789abcdef", i + 1, 1)] = i
-		} {
-			s = tolower($0)
-			for (i = 1; i < length(s); i += 2)
-				printf "\\%03o", v[substr(s, i, 1)] * 16 + \
-				    v[substr(s, i + 1, 1)]
-		}')"
-	fi
-}
+. "$(dirname "$0")/seed_lib.sh"
 
-n=0
-while read -r name hex; do
-	case $name in ''|'#'*) continue ;; esac
-	printf '%s' "$hex" | unhex > "$dir/$name.bin"
-	n=$((n + 1))
-done <<'SEEDS'
+n=$(seed_hex_lines "$dir" <<'SEEDS'
 ah-transport-v4-udp 00450000400000400040334e54c0000201c633640211040000010203040000000171185b66399464e8be44b6fa9c40000700140101696b6574657374206563686f
 ah-tunnel-v4-udp 00450000540000400040334e40c0000201c63364020404000001020304000000027eab1437a6ceea78c61f896b450000280000400040114e8ec0000201c63364029c40000700140101696b6574657374206563686f
 ah-transport-v6-udp 0060000000002c334020010db800000000000000000000000120010db80001000000000000000000021104000001020304000000011bd89d009221c98ffda201de9c400007001491c2696b6574657374206563686f
@@ -47,4 +27,5 @@ protect-tunnel-v6-icmpv6 076000000000143a4020010db800000000000000000000000120010
 protect-transport-v4-nop 014600002c0000400040110000c0000201c6336402010101019c40000700140101696b6574657374206563686f
 protect-transport-v4-rr 01470000300000400040110000c0000201c633640207070400000000019c40000700140101696b6574657374206563686f
 SEEDS
+)
 echo "seed_ah.sh: $n seeds in $dir"
