@@ -12,7 +12,8 @@
 #      slot=2              the lab index that picks its subnets: 1..14
 #      needs=pfkey         optional: host features it cannot run without
 #                          (words: pfkey); unmet: known but not run
-#    registry_load validates every file, each error naming FILE:LINE.
+#    Sourcing this file loads and validates every peer.conf (registry_load),
+#    each error naming FILE:LINE; a wrong registry stops the sourcing script.
 #
 # 2. Helpers the adapters share: die/log ($prog), lab_env ($LAB, $SLOT),
 #    running ($PIDFILE), pid_alive, profile_get, join, is_aead.
@@ -148,7 +149,15 @@ peers_lab() {
 	done
 }
 
-# peers_words: "name (short), ..." for messages.
+# lab_peers: the short names of the other IUTs in the lab (all but $SLOT):
+# the peers an adapter configures connections to.
+lab_peers() {
+	for s in $(peers_lab); do
+		[ "$s" = "$SLOT" ] || echo "$s"
+	done
+}
+
+# peers_words: "name|short, ..." for messages.
 peers_words() {
 	registry_load
 	printf '%s\n' "$REGISTRY" | awk '{ printf "%s%s|%s", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
@@ -227,3 +236,5 @@ is_aead() {
 	case $1 in AES_GCM_* | AES_CCM_* | CHACHA20_POLY1305) return 0 ;; esac
 	return 1
 }
+
+registry_load
