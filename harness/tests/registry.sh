@@ -33,20 +33,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-n=0
-fail=0
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
-skip() {	# skip COUNT REASON
-	i=0
-	while [ $i -lt "$1" ]; do
-		n=$((n + 1))
-		echo "ok $n # SKIP $2"
-		i=$((i + 1))
-	done
-}
+. harness/tests/lib/tap.sh
 has() {	# has FILE LINE: FILE has the exact LINE
 	grep -qx -- "$2" "$1"
 }
