@@ -1,6 +1,7 @@
 # harness/tests/lib/tap.sh: TAP lines for the shell tests (sourced).
 # ok STATUS DESCRIPTION: test n+1 passes when STATUS is 0; a failure sets
 # fail=1, which the test exits with. skip COUNT REASON: COUNT skipped tests.
+# shellcheck disable=SC2034 # fail is read by the sourcing test
 n=0
 fail=0
 
