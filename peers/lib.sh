@@ -19,19 +19,24 @@
 #    running ($PIDFILE), pid_alive, profile_get, join, is_aead.
 
 IKETEST_PEERS=${IKETEST_PEERS:-$top/peers}
-REGISTRY=""	# "name short slot needs..." lines, by slot; see registry_load
+# "name short slot unmet needs" lines in slot order (unmet: the needs this
+# host lacks; both comma lists, - when empty); see registry_load
+REGISTRY=""
 
 # --- registry ----------------------------------------------------------------
 
 # registry_scan: validate every peer.conf and print the table, or print
 # "error: FILE:LINE: why" lines and fail.
 registry_scan() {
+	# the host features a need can name, when present
+	have=
+	[ ! -e /proc/net/pfkey ] || have=pfkey
 	set -- "$IKETEST_PEERS"/*/peer.conf
 	[ -e "$1" ] || { echo "error: $IKETEST_PEERS: no */peer.conf (no IUT)"; return 1; }
 	for f; do
 		[ -s "$f" ] || { echo "error: $f: empty"; return 1; }
 	done
-	awk '
+	out=$(awk -v have=",$have," '
 	function bad(why) { print "error: " FILENAME ":" FNR ": " why; errs++ }
 	function finish(f,   d) {
 		if (f == "") return
@@ -68,26 +73,29 @@ registry_scan() {
 			else slot[FILENAME] = v + 0
 		} else if (k == "needs") {
 			nw = split(v, w, /[ \t]+/)
-			for (j = 1; j <= nw; j++)
-				if (w[j] != "" && w[j] != "pfkey") bad("needs: unknown feature " w[j] " (known: pfkey)")
-			needs[FILENAME] = v
+			for (j = 1; j <= nw; j++) {
+				if (w[j] == "") continue
+				if (w[j] != "pfkey") bad("needs: unknown feature " w[j] " (known: pfkey)")
+				needs[FILENAME] = needs[FILENAME] (needs[FILENAME] == "" ? "" : ",") w[j]
+				if (index(have, "," w[j] ",") == 0)
+					unmet[FILENAME] = unmet[FILENAME] (unmet[FILENAME] == "" ? "" : ",") w[j]
+			}
 		} else
 			bad("unknown key " k " (name, short, slot, needs)")
 	}
 	END {
 		finish(cur)
 		if (errs) exit 1
-		for (i = 1; i <= n; i++) { f = order[i]; print slot[f], name[f], short[f], needs[f] }
-	}' "$@" | {
-		# errors first and alone; else the table sorted by slot
-		out=$(cat)
-		if printf '%s\n' "$out" | grep -q '^error: '; then
-			printf '%s\n' "$out" | grep '^error: '
-			exit 1
-		fi
-		printf '%s\n' "$out" | sort -n |
-		    awk '{ printf "%s %s %s", $2, $3, $1; for (i = 4; i <= NF; i++) printf " %s", $i; print "" }'
-	}
+		for (i = 2; i <= n; i++)	# by slot (a handful: insertion sort)
+			for (j = i; j > 1 && slot[order[j - 1]] > slot[order[j]]; j--) {
+				t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+			}
+		for (i = 1; i <= n; i++) {
+			f = order[i]
+			print name[f], short[f], slot[f], (unmet[f] == "" ? "-" : unmet[f]), (needs[f] == "" ? "-" : needs[f])
+		}
+	}' "$@") || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out"
 }
 
 # registry_load: fill REGISTRY once (exit with the errors when a peer.conf
@@ -102,22 +110,24 @@ registry_load() {
 	}
 }
 
-# peers_all: every IUT name, in slot order.
-peers_all() {
-	registry_load
-	printf '%s\n' "$REGISTRY" | awk '{ print $1 }'
-}
-
-# peer_field NAME|SHORT COLUMN: 1 name, 2 short, 3 slot, 4.. needs.
+# peer_field WORD COLUMN: a column of the IUT named WORD (name or short
+# name): 1 name, 2 short, 3 slot, 4 unmet, 5 needs (comma lists, - empty).
 peer_field() {
 	registry_load
-	printf '%s\n' "$REGISTRY" | awk -v w="$1" -v c="$2" '
-	$1 == w || $2 == w {
-		if (c < 4) print $c
-		else { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }
-		found = 1
-	}
-	END { exit !found }'
+	while read -r name short slot unmet needs; do
+		[ "$1" = "$name" ] || [ "$1" = "$short" ] || continue
+		case $2 in
+		1) echo "$name" ;;
+		2) echo "$short" ;;
+		3) echo "$slot" ;;
+		4) echo "$unmet" ;;
+		5) echo "$needs" ;;
+		esac
+		return 0
+	done <<EOF
+$REGISTRY
+EOF
+	return 1
 }
 
 # peer_name WORD / peer_short WORD / peer_slot WORD: WORD is a name or a
@@ -126,28 +136,34 @@ peer_name() { peer_field "$1" 1; }
 peer_short() { peer_field "$1" 2; }
 peer_slot() { peer_field "$1" 3; }
 
-# peer_unmet NAME: the needs of NAME this host lacks (empty: it can run).
+# peer_unmet NAME: the needs of NAME this host lacks, one a line (none: it
+# can run).
 peer_unmet() {
-	for need in $(peer_field "$1" 4); do
-		case $need in
-		pfkey) [ -e /proc/net/pfkey ] || echo "pfkey" ;;
+	u=$(peer_field "$1" 4) || return 1
+	[ "$u" = - ] || echo "$u" | tr , '\n'
+}
+
+# peers_list COLUMN [available]: a column of every IUT, or of those whose
+# needs this host meets, in slot order.
+peers_list() {
+	registry_load
+	while read -r name short slot unmet needs; do
+		[ -z "${2:-}" ] || [ "$unmet" = - ] || continue
+		case $1 in
+		1) echo "$name" ;;
+		2) echo "$short" ;;
 		esac
-	done
+	done <<EOF
+$REGISTRY
+EOF
 }
 
-# peers_available: the IUT names whose needs this host meets, slot order.
-peers_available() {
-	for p in $(peers_all); do
-		[ -n "$(peer_unmet "$p")" ] || echo "$p"
-	done
-}
-
-# peers_lab: the short names of the IUTs that get a place in the lab.
-peers_lab() {
-	for p in $(peers_available); do
-		peer_short "$p"
-	done
-}
+# peers_all: every IUT name. peers_available: the names of those whose
+# needs this host meets. peers_lab: their short names (each has a place in
+# the lab). All in slot order.
+peers_all() { peers_list 1; }
+peers_available() { peers_list 1 available; }
+peers_lab() { peers_list 2 available; }
 
 # lab_peers: the short names of the other IUTs in the lab (all but $SLOT):
 # the peers an adapter configures connections to.
