@@ -33,6 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 141' PIPE
 
 . harness/tests/lib/tap.sh
 has() {	# has FILE LINE: FILE has the exact LINE
@@ -63,7 +64,7 @@ sed -e 's/^name = reference/name = fake/' -e 's/^lab = ref/lab = fk/' \
     peers/reference/profile.conf >"$P/fake/profile.conf"
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..18"
 
 IKETEST_PEERS=$P ci/lab env fake >"$T/env" 2>"$T/err"
 ok $? "ci/lab env fake: known$(sed 's/^/: /' "$T/err")"
@@ -98,6 +99,20 @@ done
 ok $? "the strongswan, libreswan and reference adapters list fk among their peers${a:+ ($a: $(tr '\n' ' ' <"$T/peers.$a"))}"
 ! has "$T/peers.strongswan" sw && ! has "$T/peers.libreswan" ls
 ok $? "an adapter is not its own peer"
+
+# The profile says the same as the registry: [iut] name, [addresses] lab.
+top=$TOP prog=registry.sh
+. peers/lib.sh
+bad=
+for name in $(peers_all); do
+	f=peers/$name/profile.conf
+	[ -f "$f" ] || continue
+	[ "$(profile_get "$f" iut name)" = "$name" ] &&
+	    [ "$(profile_get "$f" addresses lab)" = "$(peer_short "$name")" ] ||
+	    bad="$bad $f"
+done
+[ -z "$bad" ]
+ok $? "every profile's [iut] name and [addresses] lab match its peer.conf${bad:+ (not:$bad)}"
 
 # A broken registry is refused, naming the file and the line.
 B=$T/broken
