@@ -1,5 +1,5 @@
 #!/bin/sh
-# suites_against.sh IUT SLOT PREFIX: every conformance script against one
+# suites_against.sh IUT PREFIX: every conformance script against one
 # IUT of the lab, through `iketest run` (sourced by harness/tests/suites_*.sh,
 # which prove runs; this folder is not one prove reads).
 #
@@ -7,7 +7,8 @@
 # declared deviation that was not seen; `not ok # TODO` for a declared
 # deviation that was seen; `not ok` with the first failing checks for a
 # fail or an error, which fails the test. The counts go to stderr. Needs
-# root and `ip netns`, else SKIP with the reason. The lab gets its own
+# root and `ip netns`, else SKIP with the reason. IUT's lab slot comes from
+# the registry (peers/IUT/peer.conf, read by peers/lib.sh). The lab gets its own
 # prefix and run directory, so that it never meets another lab on the
 # machine; the IUT is stopped by its adapter (pid file) and the lab taken
 # down on every exit path. Before each script `adapter terminate` removes
@@ -15,9 +16,16 @@
 # COOKIE thresholds; a pending initiation would send into the next script);
 # an IUT that cannot terminate (the reference peer) is fine as it is.
 set -u
-iut=$1 slot=$2 prefix=$3
+iut=$1 prefix=$2
 : "${IKETEST:=build/iketest}"
 cd "${IKETEST_TOP:-.}" || exit 1
+top=$(pwd) prog=suites_against.sh
+. peers/lib.sh
+slot=$(peer_short "$iut") || {
+	echo "1..1"
+	echo "not ok 1 - $iut is in the registry ($(peers_words))"
+	exit 1
+}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root (network namespaces)"

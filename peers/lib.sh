@@ -1,0 +1,256 @@
+# peers/lib.sh: sourced (POSIX sh) by ci/lab, ci/matrix, the adapters and
+# the shell tests. Two jobs:
+#
+# 1. The registry of IUTs. Every folder under the peers directory that holds
+#    a peer.conf is an IUT; nothing else lists them. The peers directory is
+#    $IKETEST_PEERS, else $top/peers (the sourcing script sets top to the
+#    repository's top). peer.conf is KEY=value lines (# comments, blank
+#    lines allowed):
+#      name=strongswan     the folder's name (checked)
+#      short=sw            namespace suffix (ikt-sw), interface t-sw,
+#                          credentials sw-rsa.pem ...: [a-z][a-z0-9]{0,5}
+#      slot=2              the lab index that picks its subnets: 1..14
+#      needs=pfkey         optional: host features it cannot run without
+#                          (words: pfkey); unmet: known but not run
+#    Sourcing this file loads and validates every peer.conf (registry_load),
+#    each error naming FILE:LINE; a wrong registry stops the sourcing script.
+#
+# 2. Helpers the adapters share: die/log ($prog), lab_env ($LAB, $SLOT),
+#    running ($PIDFILE), pid_alive, profile_get, join, is_aead.
+
+IKETEST_PEERS=${IKETEST_PEERS:-$top/peers}
+# "name short slot unmet needs" lines in slot order (unmet: the needs this
+# host lacks; both comma lists, - when empty); see registry_load
+REGISTRY=""
+
+# --- registry ----------------------------------------------------------------
+
+# registry_scan: validate every peer.conf and print the table, or print
+# "error: FILE:LINE: why" lines and fail.
+registry_scan() {
+	# the host features a need can name, when present
+	have=
+	[ ! -e /proc/net/pfkey ] || have=pfkey
+	set -- "$IKETEST_PEERS"/*/peer.conf
+	[ -e "$1" ] || { echo "error: $IKETEST_PEERS: no */peer.conf (no IUT)"; return 1; }
+	for f; do
+		[ -s "$f" ] || { echo "error: $f: empty"; return 1; }
+	done
+	out=$(awk -v have=",$have," '
+	function bad(why) { print "error: " FILENAME ":" FNR ": " why; errs++ }
+	function finish(f,   d) {
+		if (f == "") return
+		d = f; sub(/\/peer\.conf$/, "", d); sub(/.*\//, "", d)
+		if (name[f] == "") { print "error: " f ": no valid name= line"; errs++ }
+		else if (name[f] != d) { print "error: " f ": name=" name[f] " is not the folder name " d; errs++ }
+		if (short[f] == "") { print "error: " f ": no valid short= line"; errs++ }
+		else if (short[f] in byshort) { print "error: " f ": short=" short[f] " is also " byshort[short[f]]; errs++ }
+		else byshort[short[f]] = f
+		if (slot[f] == "") { print "error: " f ": no valid slot= line"; errs++ }
+		else if (slot[f] in byslot) { print "error: " f ": slot=" slot[f] " is also " byslot[slot[f]]; errs++ }
+		else byslot[slot[f]] = f
+		n++; order[n] = f
+	}
+	FNR == 1 { finish(cur); cur = FILENAME }
+	/^[ \t]*(#|$)/ { next }
+	{
+		i = index($0, "=")
+		if (!i) { bad("not KEY=value: " $0); next }
+		k = substr($0, 1, i - 1); v = substr($0, i + 1)
+		if ((FILENAME, k) in seen) { bad("key " k " given twice"); next }
+		seen[FILENAME, k] = 1
+		if (k == "name") {
+			if (v !~ /^[a-z][a-z0-9_-]*$/) bad("name=" v ": want [a-z][a-z0-9_-]*")
+			name[FILENAME] = v
+		} else if (k == "short") {
+			if (v !~ /^[a-z][a-z0-9]?[a-z0-9]?[a-z0-9]?[a-z0-9]?[a-z0-9]?$/)
+				bad("short=" v ": want [a-z][a-z0-9]{0,5} (it names namespaces and interfaces)")
+			else if (v == "h") bad("short=h is the harness namespace")
+			else short[FILENAME] = v
+		} else if (k == "slot") {
+			if (v !~ /^[0-9]+$/ || v + 0 < 1 || v + 0 > 14)
+				bad("slot=" v ": want 1..14 (192.0.2.16n/28 must fit)")
+			else slot[FILENAME] = v + 0
+		} else if (k == "needs") {
+			nw = split(v, w, /[ \t]+/)
+			for (j = 1; j <= nw; j++) {
+				if (w[j] == "") continue
+				if (w[j] != "pfkey") bad("needs: unknown feature " w[j] " (known: pfkey)")
+				needs[FILENAME] = needs[FILENAME] (needs[FILENAME] == "" ? "" : ",") w[j]
+				if (index(have, "," w[j] ",") == 0)
+					unmet[FILENAME] = unmet[FILENAME] (unmet[FILENAME] == "" ? "" : ",") w[j]
+			}
+		} else
+			bad("unknown key " k " (name, short, slot, needs)")
+	}
+	END {
+		finish(cur)
+		if (errs) exit 1
+		for (i = 2; i <= n; i++)	# by slot (a handful: insertion sort)
+			for (j = i; j > 1 && slot[order[j - 1]] > slot[order[j]]; j--) {
+				t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+			}
+		for (i = 1; i <= n; i++) {
+			f = order[i]
+			print name[f], short[f], slot[f], (unmet[f] == "" ? "-" : unmet[f]), (needs[f] == "" ? "-" : needs[f])
+		}
+	}' "$@") || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out"
+}
+
+# registry_load: fill REGISTRY once (exit with the errors when a peer.conf
+# is wrong: nothing can run on a registry that does not read).
+registry_load() {
+	[ -z "$REGISTRY" ] || return 0
+	REGISTRY=$(registry_scan) || {
+		printf "%s\n" "$REGISTRY" | while IFS= read -r line; do
+			echo "${prog:-peers/lib.sh}: $line" >&2
+		done
+		exit 1
+	}
+}
+
+# peer_field WORD COLUMN: a column of the IUT named WORD (name or short
+# name): 1 name, 2 short, 3 slot, 4 unmet, 5 needs (comma lists, - empty).
+peer_field() {
+	registry_load
+	while read -r name short slot unmet needs; do
+		[ "$1" = "$name" ] || [ "$1" = "$short" ] || continue
+		case $2 in
+		1) echo "$name" ;;
+		2) echo "$short" ;;
+		3) echo "$slot" ;;
+		4) echo "$unmet" ;;
+		5) echo "$needs" ;;
+		esac
+		return 0
+	done <<EOF
+$REGISTRY
+EOF
+	return 1
+}
+
+# peer_name WORD / peer_short WORD / peer_slot WORD: WORD is a name or a
+# short name; fail (no output) when no IUT is called so.
+peer_name() { peer_field "$1" 1; }
+peer_short() { peer_field "$1" 2; }
+peer_slot() { peer_field "$1" 3; }
+
+# peer_unmet NAME: the needs of NAME this host lacks, one a line (none: it
+# can run).
+peer_unmet() {
+	u=$(peer_field "$1" 4) || return 1
+	[ "$u" = - ] || echo "$u" | tr , '\n'
+}
+
+# peers_list COLUMN [available]: a column of every IUT, or of those whose
+# needs this host meets, in slot order.
+peers_list() {
+	registry_load
+	while read -r name short slot unmet needs; do
+		[ -z "${2:-}" ] || [ "$unmet" = - ] || continue
+		case $1 in
+		1) echo "$name" ;;
+		2) echo "$short" ;;
+		esac
+	done <<EOF
+$REGISTRY
+EOF
+}
+
+# peers_all: every IUT name. peers_available: the names of those whose
+# needs this host meets. peers_lab: their short names (each has a place in
+# the lab). All in slot order.
+peers_all() { peers_list 1; }
+peers_available() { peers_list 1 available; }
+peers_lab() { peers_list 2 available; }
+
+# lab_peers: the short names of the other IUTs in the lab (all but $SLOT):
+# the peers an adapter configures connections to.
+lab_peers() {
+	for s in $(peers_lab); do
+		[ "$s" = "$SLOT" ] || echo "$s"
+	done
+}
+
+# peers_words: "name|short, ..." for messages.
+peers_words() {
+	registry_load
+	printf '%s\n' "$REGISTRY" | awk '{ printf "%s%s|%s", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
+}
+
+# --- helpers shared by the adapters ------------------------------------------
+
+die() {
+	echo "$prog: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "$prog: $*" >&2
+}
+
+# lab_env: this IUT's place in the lab ($LAB env $SLOT), exported.
+lab_env() {
+	lab=$("$LAB" env "$SLOT") || die "ci/lab env $SLOT failed"
+	set -a
+	eval "$lab"
+	set +a
+}
+
+# pid_alive PID: 0 while PID runs (a zombie waiting to be reaped is gone).
+pid_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	case $(cut -d")" -f2- "/proc/$1/stat" 2>/dev/null) in
+	" Z"*) return 1 ;;
+	esac
+	return 0
+}
+
+# running: 0 while the process of $PIDFILE runs.
+running() {
+	[ -f "$PIDFILE" ] || return 1
+	pid=$(cat "$PIDFILE")
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	pid_alive "$pid"
+}
+
+# profile_get FILE SECTION KEY: the value, comments stripped and $NAME words
+# expanded from the environment (the lab variables).
+profile_get() {
+	awk -v sec="$2" -v key="$3" '
+	{ sub(/#.*/, "") }
+	/^[ \t]*\[/ { s = $0; gsub(/[][ \t]/, "", s); cur = s; next }
+	cur == sec {
+		i = index($0, "=")
+		if (!i) next
+		k = substr($0, 1, i - 1); gsub(/[ \t]/, "", k)
+		if (k != key) next
+		v = substr($0, i + 1); gsub(/^[ \t]+|[ \t]+$/, "", v)
+		while (match(v, /\$[A-Za-z_][A-Za-z0-9_]*/)) {
+			n = substr(v, RSTART + 1, RLENGTH - 1)
+			v = substr(v, 1, RSTART - 1) ENVIRON[n] substr(v, RSTART + RLENGTH)
+		}
+		print v
+	}' "$1"
+}
+
+# join SEP WORDS...: words joined by SEP.
+join() {
+	sep=$1
+	shift
+	out=
+	for w; do
+		[ -n "$w" ] || continue
+		out=${out:+$out$sep}$w
+	done
+	echo "$out"
+}
+
+# is_aead TRANSFORM: 0 for a combined-mode cipher (no integrity transform).
+is_aead() {
+	case $1 in AES_GCM_* | AES_CCM_* | CHACHA20_POLY1305) return 0 ;; esac
+	return 1
+}
+
+registry_load
