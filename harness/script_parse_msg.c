@@ -328,17 +328,11 @@ static bool needs_type(const struct pl_spec *sp)
 	return sp->positional != NULL && sp->positional->required;
 }
 
-/* "did you mean" over the payload names of codec_script_payloads. */
+/* "did you mean" over the payload names a script writes. */
 static const char *spec_suggest(const struct script_tok *t)
 {
-	enum { MAX_NAMES = 32 };
-	const char *names[MAX_NAMES + 1];
-	size_t i;
-
-	for (i = 0; i < MAX_NAMES && codec_script_payloads[i].name; i++)
-		names[i] = codec_script_payloads[i].name;
-	names[i] = NULL;
-	return script_suggest(t->start, t->len, names);
+	return script_suggest_rows(t->start, t->len, codec_script_payloads,
+	    sizeof(codec_script_payloads[0]));
 }
 
 static int check_word(struct script_parser *p, const struct script_value *v,
