@@ -188,6 +188,10 @@ const struct codec_struct *codec_struct_of_payload(unsigned ptype);
 int codec_field_index(const struct codec_struct *st, const char *name,
     size_t len);
 
+/* The names table of transform IDs of a transform type (TT_ENCR ..
+ * TT_ESN), or -1. */
+int codec_transform_id_names(unsigned type);
+
 /* The script argument called key, or NULL. */
 const struct codec_key *codec_key_find(const struct codec_struct *st,
     const char *key);

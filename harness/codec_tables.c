@@ -143,9 +143,9 @@ static const struct codec_field proposal_fields[] = {
 };
 
 /* The transform ID's registry depends on the transform type. */
-static int transform_id_names(const struct codec_node *n)
+int codec_transform_id_names(unsigned type)
 {
-	switch (n->v[TR_TYPE].num) {
+	switch (type) {
 	case TT_ENCR: return NAMES_T_ENCR;
 	case TT_PRF: return NAMES_T_PRF;
 	case TT_INTEG: return NAMES_T_INTEG;
@@ -153,6 +153,11 @@ static int transform_id_names(const struct codec_node *n)
 	case TT_ESN: return NAMES_T_ESN;
 	}
 	return -1;
+}
+
+static int transform_id_names(const struct codec_node *n)
+{
+	return codec_transform_id_names((unsigned)n->v[TR_TYPE].num);
 }
 
 /*

@@ -432,22 +432,19 @@ static int check_args(struct script_parser *p, const struct pl_spec *sp,
 /* One transform: AES_CBC/256, HMAC_SHA2_256, PRF_HMAC_SHA2_256, ECP_256. */
 static int parse_transform(struct script_parser *p, struct script_transform **out)
 {
-	static const int tables[] = { NAMES_T_ENCR, NAMES_T_PRF,
-	    NAMES_T_INTEG, NAMES_T_DH, NAMES_T_ESN };
-	static const unsigned types[] = { TT_ENCR, TT_PRF, TT_INTEG, TT_DH,
-	    TT_ESN };
 	struct script_tok *t = sp_peek(p);
 	struct script_transform *x = sp_new(p, sizeof(*x));
-	unsigned id;
-	size_t i, found = 0;
+	unsigned id, type;
+	size_t found = 0;
 
 	if (x == NULL)
 		return -1;
 	if (t->kind != TOK_WORD)
 		return sp_err(p, t, "expected a transform name like AES_GCM_16/256, HMAC_SHA2_256 or ECP_256");
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (names_parse(tables[i], t->start, t->len, &id) == 0) {
-			x->type = types[i];
+	for (type = TT_ENCR; type <= TT_ESN; type++)
+		if (names_parse(codec_transform_id_names(type), t->start,
+		    t->len, &id) == 0) {
+			x->type = type;
 			x->id = id;
 			found++;
 		}
