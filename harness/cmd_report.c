@@ -109,6 +109,19 @@ static int report_args(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
+/* Loads a run and shows on stderr the records it could not read. */
+static int report_load(const char *dir, struct report_run **out,
+    struct err *e)
+{
+	size_t i;
+
+	if (report_run_load(dir, out, e) < 0)
+		return -1;
+	for (i = 0; i < (*out)->nbad; i++)
+		fprintf(stderr, "%s\n", (*out)->bad[i]);
+	return 0;
+}
+
 /* The baseline among the runs (same folder), or loaded and appended. */
 static int report_baseline(const char *dir, struct report_run **runs,
     size_t *nruns, struct report_run **base, struct err *e)
@@ -123,7 +136,7 @@ static int report_baseline(const char *dir, struct report_run **runs,
 			*base = runs[i];
 			return 0;
 		}
-	if (report_run_load(dir, &runs[*nruns], e) < 0)
+	if (report_load(dir, &runs[*nruns], e) < 0)
 		return -1;
 	*base = runs[(*nruns)++];
 	return 0;
@@ -139,7 +152,7 @@ static int report_main(const struct report_args *a, struct report_run **runs,
 	int k;
 
 	for (k = 0; k < a->ndirs; k++) {
-		if (report_run_load(a->dirs[k], &runs[*nruns], e) < 0)
+		if (report_load(a->dirs[k], &runs[*nruns], e) < 0)
 			return 2;
 		(*nruns)++;
 	}

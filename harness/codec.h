@@ -148,6 +148,21 @@ struct codec_field {
 	const char *abbrev;		/* 1-bit flag letter for FLAGS ("I") */
 };
 
+/* A script argument of a payload (suites/README.md, "Payloads"): the key a
+ * script writes, and the field it sets. Keys of CODEC_KEY_BUILT are read
+ * by the message builder (nonce size, Delete SPIs, selectors). */
+enum { CODEC_KEY_BUILT = -1 };
+struct codec_key {
+	const char *key;	/* "proto", "type", "data" */
+	int field;		/* index in the struct's fields, or CODEC_KEY_BUILT */
+	int names;		/* CODEC_KEY_BUILT: names table of its words, or -1
+				 * (a field key: the field's own) */
+	unsigned pos;		/* 1, 2: its place when written without key= */
+	bool many;		/* positional, several values (TSi, TSr) */
+	bool required;		/* a sent payload needs it (N, PAYLOAD) */
+	bool run_words;		/* its words are checked when built, not parsed */
+};
+
 struct codec_struct {
 	enum codec_struct_id id;
 	const char *name;		/* "IKE header", "SA", "proposal" */
@@ -162,6 +177,8 @@ struct codec_struct {
 	void (*check)(struct codec_node *n, struct codec_problems *pr);
 	/* Extra defaults of a new node (TS addresses); may be NULL. */
 	int (*init)(struct codec_node *n);
+	/* Its script arguments, ended by a NULL key; NULL when none. */
+	const struct codec_key *keys;
 };
 
 const struct codec_struct *codec_struct_get(enum codec_struct_id id);
@@ -170,6 +187,28 @@ const struct codec_struct *codec_struct_of_payload(unsigned ptype);
 /* Index of the field called name[0..len) in st, or -1. */
 int codec_field_index(const struct codec_struct *st, const char *name,
     size_t len);
+
+/* The names table of transform IDs of a transform type (TT_ENCR ..
+ * TT_ESN), or -1. */
+int codec_transform_id_names(unsigned type);
+
+/* The script argument called key, or NULL. */
+const struct codec_key *codec_key_find(const struct codec_struct *st,
+    const char *key);
+/* The argument a script gives in place pos (1-based) without key=, or NULL. */
+const struct codec_key *codec_key_at(const struct codec_struct *st,
+    unsigned pos);
+/* Words a script may write for key k: a names table, or -1. */
+int codec_key_names(const struct codec_struct *st, const struct codec_key *k);
+
+/* The payloads a script names: SA, Ni, Nr, NONCE, PAYLOAD (ptype 0: any
+ * type, given by its type= argument). */
+struct codec_script_payload {
+	const char *name;
+	unsigned ptype;
+};
+/* ended by a NULL name */
+extern const struct codec_script_payload codec_script_payloads[];
 
 /* ------------------------------------------------------------------ */
 /* Nodes                                                               */

@@ -143,9 +143,9 @@ static const struct codec_field proposal_fields[] = {
 };
 
 /* The transform ID's registry depends on the transform type. */
-static int transform_id_names(const struct codec_node *n)
+int codec_transform_id_names(unsigned type)
 {
-	switch (n->v[TR_TYPE].num) {
+	switch (type) {
 	case TT_ENCR: return NAMES_T_ENCR;
 	case TT_PRF: return NAMES_T_PRF;
 	case TT_INTEG: return NAMES_T_INTEG;
@@ -153,6 +153,11 @@ static int transform_id_names(const struct codec_node *n)
 	case TT_ESN: return NAMES_T_ESN;
 	}
 	return -1;
+}
+
+static int transform_id_names(const struct codec_node *n)
+{
+	return codec_transform_id_names((unsigned)n->v[TR_TYPE].num);
 }
 
 /*
@@ -443,6 +448,86 @@ static const struct codec_field unknown_fields[] = {
 	[UNK_DATA] = F_DATA("data", CODEC_FMT_HEX),
 };
 
+/*
+ * Script arguments (suites/README.md, "Payloads"): what a script writes
+ * inside KE(...), N(...), and the field each sets. The parser checks them,
+ * the message builder and the matcher apply them; a key that names no
+ * field (CODEC_KEY_BUILT) is for the builder.
+ */
+#define K(k, f) { .key = k, .field = f, .names = -1 }
+#define K_POS(k, f, p) { .key = k, .field = f, .names = -1, .pos = p }
+#define K_BUILT(k, tbl) { .key = k, .field = CODEC_KEY_BUILT, .names = tbl }
+/* Keys every payload has: its generic header. */
+#define GENERIC_KEYS \
+	K("critical", PH_CRITICAL), K("length", PH_LENGTH), \
+	{ .key = "next", .field = PH_NEXT, .names = -1, .run_words = true }, \
+	{ .key = NULL }
+
+static const struct codec_key generic_keys[] = { GENERIC_KEYS };
+static const struct codec_key ke_keys[] = {
+	K_POS("group", KE_GROUP, 1), K("data", KE_DATA),
+	K("reserved", KE_RESERVED), GENERIC_KEYS
+};
+static const struct codec_key id_keys[] = {
+	K_POS("type", ID_TYPE, 1), K_POS("data", ID_DATA, 2), GENERIC_KEYS
+};
+static const struct codec_key cert_keys[] = {
+	K_POS("encoding", CERT_ENCODING, 1), K("data", CERT_DATA),
+	GENERIC_KEYS
+};
+static const struct codec_key auth_keys[] = {
+	K_POS("method", AUTH_METHOD, 1), K("data", AUTH_DATA), GENERIC_KEYS
+};
+static const struct codec_key nonce_keys[] = {
+	K_POS("data", NONCE_DATA, 1), K_BUILT("size", -1), GENERIC_KEYS
+};
+static const struct codec_key notify_keys[] = {
+	{ .key = "type", .field = NTF_TYPE, .names = -1, .pos = 1,
+	  .required = true },
+	K("data", NTF_DATA), K("proto", NTF_PROTOCOL), K("spi", NTF_SPI),
+	GENERIC_KEYS
+};
+static const struct codec_key delete_keys[] = {
+	K("proto", DEL_PROTOCOL), K_BUILT("spi", -1), GENERIC_KEYS
+};
+static const struct codec_key vendor_keys[] = {
+	K_POS("data", VID_DATA, 1), GENERIC_KEYS
+};
+static const struct codec_key ts_keys[] = {
+	{ .key = "ts", .field = CODEC_KEY_BUILT, .names = -1, .pos = 1,
+	  .many = true },
+	GENERIC_KEYS
+};
+/* SK(...) holds payloads; data is for PAYLOAD(type=46, data=...). */
+static const struct codec_key sk_keys[] = { K("data", SK_DATA), GENERIC_KEYS };
+static const struct codec_key cp_keys[] = {
+	K_POS("type", CP_TYPE, 1), K_BUILT("attr", NAMES_T_CFG_ATTR),
+	GENERIC_KEYS
+};
+static const struct codec_key eap_keys[] = {
+	K_POS("code", EAP_CODE_F, 1), K("data", EAP_DATA), GENERIC_KEYS
+};
+static const struct codec_key skf_keys[] = {
+	K("number", SKF_NUMBER), K("total", SKF_TOTAL), K("data", SKF_DATA),
+	GENERIC_KEYS
+};
+/* PAYLOAD(type=200, ...): any type; the builder reads the type. */
+static const struct codec_key unknown_keys[] = {
+	{ .key = "type", .field = CODEC_KEY_BUILT, .names = NAMES_T_PAYLOAD,
+	  .pos = 1, .required = true },
+	K("data", UNK_DATA), GENERIC_KEYS
+};
+
+/* The payload names a script writes; Ni and Nr are both NONCE. */
+const struct codec_script_payload codec_script_payloads[] = {
+	{ "SA", PL_SA }, { "KE", PL_KE }, { "IDi", PL_IDi }, { "IDr", PL_IDr },
+	{ "CERT", PL_CERT }, { "CERTREQ", PL_CERTREQ }, { "AUTH", PL_AUTH },
+	{ "Ni", PL_NONCE }, { "Nr", PL_NONCE }, { "NONCE", PL_NONCE },
+	{ "N", PL_N }, { "D", PL_D }, { "V", PL_V }, { "TSi", PL_TSi },
+	{ "TSr", PL_TSr }, { "SK", PL_SK }, { "CP", PL_CP }, { "EAP", PL_EAP },
+	{ "SKF", PL_SKF }, { "PAYLOAD", 0 }, { NULL, 0 },
+};
+
 /* Checks beyond lengths, counts and reserved bits. */
 
 /* Where field f of a decoded node was in the input. */
@@ -601,37 +686,37 @@ static const struct codec_struct structs[CODEC_S_COUNT] = {
 	[CODEC_S_CHAIN] = { CODEC_S_CHAIN, "payload chain", NULL, 0,
 		NF(chain_fields), NULL, NULL },
 	[CODEC_S_SA] = { CODEC_S_SA, "SA", NULL, PL_SA, NF(sa_fields),
-		check_sa, NULL },
+		check_sa, NULL, generic_keys },
 	[CODEC_S_KE] = { CODEC_S_KE, "KE", NULL, PL_KE, NF(ke_fields),
-		NULL, NULL },
+		NULL, NULL, ke_keys },
 	[CODEC_S_ID] = { CODEC_S_ID, "ID", NULL, PL_IDi, NF(id_fields),
-		NULL, NULL },
+		NULL, NULL, id_keys },
 	[CODEC_S_CERT] = { CODEC_S_CERT, "CERT", NULL, PL_CERT,
-		NF(cert_fields), NULL, NULL },
+		NF(cert_fields), NULL, NULL, cert_keys },
 	[CODEC_S_CERTREQ] = { CODEC_S_CERTREQ, "CERTREQ", NULL, PL_CERTREQ,
-		NF(cert_fields), NULL, NULL },
+		NF(cert_fields), NULL, NULL, cert_keys },
 	[CODEC_S_AUTH] = { CODEC_S_AUTH, "AUTH", NULL, PL_AUTH,
-		NF(auth_fields), NULL, NULL },
+		NF(auth_fields), NULL, NULL, auth_keys },
 	[CODEC_S_NONCE] = { CODEC_S_NONCE, "NONCE", NULL, PL_NONCE,
-		NF(nonce_fields), NULL, NULL },
+		NF(nonce_fields), NULL, NULL, nonce_keys },
 	[CODEC_S_NOTIFY] = { CODEC_S_NOTIFY, "N", NULL, PL_N,
-		NF(notify_fields), check_notify, NULL },
+		NF(notify_fields), check_notify, NULL, notify_keys },
 	[CODEC_S_DELETE] = { CODEC_S_DELETE, "D", NULL, PL_D,
-		NF(delete_fields), check_delete, NULL },
+		NF(delete_fields), check_delete, NULL, delete_keys },
 	[CODEC_S_VENDOR] = { CODEC_S_VENDOR, "V", NULL, PL_V,
-		NF(vendor_fields), NULL, NULL },
+		NF(vendor_fields), NULL, NULL, vendor_keys },
 	[CODEC_S_TS] = { CODEC_S_TS, "TS", NULL, PL_TSi, NF(ts_fields),
-		NULL, NULL },
+		NULL, NULL, ts_keys },
 	[CODEC_S_SK] = { CODEC_S_SK, "SK", NULL, PL_SK, NF(sk_fields),
-		NULL, NULL },
+		NULL, NULL, sk_keys },
 	[CODEC_S_CP] = { CODEC_S_CP, "CP", NULL, PL_CP, NF(cp_fields),
-		NULL, NULL },
+		NULL, NULL, cp_keys },
 	[CODEC_S_EAP] = { CODEC_S_EAP, "EAP", NULL, PL_EAP, NF(eap_fields),
-		check_eap, NULL },
+		check_eap, NULL, eap_keys },
 	[CODEC_S_SKF] = { CODEC_S_SKF, "SKF", NULL, PL_SKF, NF(skf_fields),
-		check_skf, NULL },
+		check_skf, NULL, skf_keys },
 	[CODEC_S_UNKNOWN] = { CODEC_S_UNKNOWN, "unknown payload", NULL, 0,
-		NF(unknown_fields), check_unknown, NULL },
+		NF(unknown_fields), check_unknown, NULL, unknown_keys },
 	[CODEC_S_PROPOSAL] = { CODEC_S_PROPOSAL, "proposal", "proposal", 0,
 		NF(proposal_fields), check_proposal, NULL },
 	[CODEC_S_TRANSFORM] = { CODEC_S_TRANSFORM, "transform", "transform",
@@ -683,4 +768,33 @@ int codec_field_index(const struct codec_struct *st, const char *name,
 		    memcmp(st->fields[i].name, name, len) == 0)
 			return (int)i;
 	return -1;
+}
+
+const struct codec_key *codec_key_find(const struct codec_struct *st,
+    const char *key)
+{
+	const struct codec_key *k;
+
+	for (k = st->keys; k != NULL && k->key != NULL; k++)
+		if (strcmp(k->key, key) == 0)
+			return k;
+	return NULL;
+}
+
+const struct codec_key *codec_key_at(const struct codec_struct *st,
+    unsigned pos)
+{
+	const struct codec_key *k;
+
+	for (k = st->keys; k != NULL && k->key != NULL; k++)
+		if (k->pos == pos)
+			return k;
+	return NULL;
+}
+
+int codec_key_names(const struct codec_struct *st, const struct codec_key *k)
+{
+	if (k->run_words)
+		return -1;
+	return k->field >= 0 ? st->fields[k->field].names : k->names;
 }

@@ -94,7 +94,7 @@ struct report_run {
 
 /* Loads DIR/IUT/ *.record (ci/matrix's layout), DIR/ *.record and
  * DIR/IUT/SUITE/ *.record.
- * Bad records are kept as texts in run->bad (and printed to stderr);
+ * Bad records are kept as texts in run->bad (the caller shows them);
  * -1 only when DIR itself cannot be read or memory runs out. */
 int report_run_load(const char *dir, struct report_run **out, struct err *e);
 void report_run_free(struct report_run *run);

@@ -196,13 +196,11 @@ static int rr_add_record(struct report_run *run, const char *path)
 	struct err e;
 
 	if (report_record_load(path, &r, &e) < 0) {
-		fprintf(stderr, "%s\n", e.text);
 		return rr_push(&run->bad, &run->nbad, strdup(e.text));
 	}
 	if (report_run_find(run, r->key) != NULL) {
 		snprintf(e.text, sizeof(e.text), "%s: a second record of %s "
 		    "(ignored)", path, r->key);
-		fprintf(stderr, "%s\n", e.text);
 		report_record_free(r);
 		return rr_push(&run->bad, &run->nbad, strdup(e.text));
 	}

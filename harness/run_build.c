@@ -13,49 +13,21 @@
 #include "codec.h"
 #include "crypto.h"
 
-/* Script argument names that differ from the codec's field names. */
-static const struct {
-	const char *arg, *field;
-} run_arg_fields[] = {
-	{ "proto", "protocol" }, { "next", "next_payload" },
-	{ "type", NULL },	/* per payload: id_type, cfg_type */
-	{ "number", "fragment_number" }, { "total", "total_fragments" },
-	{ "reserved", "reserved2" },
-};
-
-/* The field a positional argument sets, per payload struct. */
+/* The field a positional argument sets (codec_tables.c, script keys);
+ * NULL when that place has none, or the builder reads it. */
 const char *run_positional_field(const struct codec_node *n, unsigned idx)
 {
-	switch (n->st->id) {
-	case CODEC_S_KE: return idx == 0 ? "group" : NULL;
-	case CODEC_S_NONCE: return idx == 0 ? "data" : NULL;
-	case CODEC_S_NOTIFY: return idx == 0 ? "notify_type" : NULL;
-	case CODEC_S_ID: return idx == 0 ? "id_type" : idx == 1 ? "data" : NULL;
-	case CODEC_S_AUTH: return idx == 0 ? "method" : NULL;
-	case CODEC_S_CERT: case CODEC_S_CERTREQ:
-		return idx == 0 ? "encoding" : NULL;
-	case CODEC_S_VENDOR: return idx == 0 ? "data" : NULL;
-	case CODEC_S_CP: return idx == 0 ? "cfg_type" : NULL;
-	case CODEC_S_EAP: return idx == 0 ? "code" : NULL;
-	default: return NULL;
-	}
+	const struct codec_key *k = codec_key_at(n->st, idx + 1);
+
+	return k != NULL && k->field >= 0 ? n->st->fields[k->field].name : NULL;
 }
 
+/* The field a script key sets; NULL when it names none. */
 const char *run_key_field(const struct codec_node *n, const char *key)
 {
-	size_t i;
+	const struct codec_key *k = codec_key_find(n->st, key);
 
-	if (strcmp(key, "type") == 0) {
-		if (n->st->id == CODEC_S_ID)
-			return "id_type";
-		if (n->st->id == CODEC_S_CP)
-			return "cfg_type";
-		return NULL;
-	}
-	for (i = 0; i < sizeof(run_arg_fields) / sizeof(run_arg_fields[0]); i++)
-		if (strcmp(run_arg_fields[i].arg, key) == 0)
-			return run_arg_fields[i].field;
-	return key;
+	return k != NULL && k->field >= 0 ? n->st->fields[k->field].name : NULL;
 }
 
 static int run_set_field(struct run_ctx *c, struct codec_node *n,
@@ -82,14 +54,13 @@ int run_payload_arg(struct run_ctx *c, struct codec_node *n,
 	const struct script_value *v;
 	const char *fname;
 	unsigned i = positional_index;
+	const struct codec_key *k;
 
 	(void)sp;
 	if (a->key != NULL) {
-		if (strcmp(a->key, "spi") == 0 && n->st->id == CODEC_S_DELETE)
-			return 0;	/* handled by the D builder */
-		if (strcmp(a->key, "size") == 0 || strcmp(a->key, "attr") == 0 ||
-		    (strcmp(a->key, "type") == 0 && n->st->id == CODEC_S_UNKNOWN))
-			return 0;	/* handled by their builders */
+		k = codec_key_find(n->st, a->key);
+		if (k != NULL && k->field == CODEC_KEY_BUILT)
+			return 0;	/* read by the payload's builder */
 		fname = run_key_field(n, a->key);
 		if (fname == NULL)
 			return run_script_error(c, a->pos.line,
@@ -243,6 +214,12 @@ static int run_ts_parse(const char *text, struct ike_ts_list *l,
 	return 0;
 }
 
+/* The selectors: positional, or ts="..." (codec_tables.c, ts_keys). */
+static bool run_is_ts_arg(const struct script_arg *a)
+{
+	return a->key == NULL || strcmp(a->key, "ts") == 0;
+}
+
 static int run_build_ts(struct run_ctx *c, const struct script_payload *sp,
     struct codec_node **out, struct err *e)
 {
@@ -260,7 +237,7 @@ static int run_build_ts(struct run_ctx *c, const struct script_payload *sp,
 	if (sp->args == NULL)
 		l = local ? c->cfg.ts_local : c->cfg.ts_peer;
 	for (a = sp->args; a != NULL; a = a->next)
-		for (v = a->values; a->key == NULL && v != NULL; v = v->next) {
+		for (v = a->values; run_is_ts_arg(a) && v != NULL; v = v->next) {
 			if (v->kind != SCRIPT_V_STRING)
 				goto done_err;
 			if (run_ts_parse(v->text, &l, e) < 0)

@@ -112,6 +112,13 @@ int sp_timing(struct script_parser *p, struct script_timing *out);
 int sp_tolerance(struct script_parser *p, struct script_timing *t);
 bool sp_at_statement_end(struct script_parser *p);
 
+/* Header lines (script_parse_meta.c); kw is the line's first word. */
+int sp_header_test(struct script_parser *p, const struct script_tok *kw);
+int sp_header_id(struct script_parser *p, const struct script_tok *kw);
+int sp_header_rfc(struct script_parser *p, const struct script_tok *kw);
+int sp_header_needs(struct script_parser *p, const struct script_tok *kw);
+int sp_header_role(struct script_parser *p, const struct script_tok *kw);
+
 /* script_parse_esp.c: traffic events. */
 int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah);
 int sp_parse_nat(struct script_parser *p, struct script_event *ev);
@@ -119,5 +126,9 @@ int sp_parse_counters(struct script_parser *p, struct script_iut *u);
 /* The closest of words[] to w within a small edit distance, or NULL. */
 const char *script_suggest(const char *w, size_t len,
     const char *const *words);
+/* The same over a table of rows, each starting with its word, ended by a
+ * NULL word; stride is the size of a row. */
+const char *script_suggest_rows(const char *w, size_t len, const void *rows,
+    size_t stride);
 
 #endif

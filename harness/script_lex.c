@@ -101,21 +101,29 @@ static size_t edit_distance(const char *a, size_t la, const char *b)
 	return d[lb];
 }
 
-const char *script_suggest(const char *w, size_t len,
-    const char *const *words)
+const char *script_suggest_rows(const char *w, size_t len, const void *rows,
+    size_t stride)
 {
-	const char *best = NULL;
-	size_t best_d = len <= 3 ? 1 : 2, i, dist;
+	const char *best = NULL, *word;
+	size_t best_d = len <= 3 ? 1 : 2, dist;
+	const char *row = rows;
 
-	for (i = 0; words[i] != NULL; i++) {
-		dist = edit_distance(w, len, words[i]);
+	for (; (word = *(const char *const *)(const void *)row) != NULL;
+	    row += stride) {
+		dist = edit_distance(w, len, word);
 		if (dist <= best_d && (best == NULL || dist < best_d ||
 		    dist < edit_distance(w, len, best))) {
-			best = words[i];
+			best = word;
 			best_d = dist;
 		}
 	}
 	return best;
+}
+
+const char *script_suggest(const char *w, size_t len,
+    const char *const *words)
+{
+	return script_suggest_rows(w, len, words, sizeof(words[0]));
 }
 
 /* ------------------------------------------------------------------ */

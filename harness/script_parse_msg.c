@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "names.h"
 
 /* ------------------------------------------------------------------ */
@@ -282,88 +283,56 @@ int sp_timing(struct script_parser *p, struct script_timing *tm)
 /* ------------------------------------------------------------------ */
 /* Payloads                                                            */
 
-struct key_spec {
-	const char *key;
-	int table;		/* names table of its words, or -1 */
-};
-
+/* A payload name a script writes, and the codec struct that has its
+ * arguments (codec_tables.c). */
 struct pl_spec {
 	const char *name;
 	unsigned type;
-	const char *positional;	/* key of a positional first argument */
-	bool many;		/* every argument may be positional (TS) */
-	bool needs_type;	/* when sent: the type argument is required */
-	struct key_spec keys[5];
+	const struct codec_struct *st;
+	const struct codec_key *positional;	/* first without key=, or NULL */
 };
 
-static const struct pl_spec specs[] = {
-	{ "SA", PL_SA, NULL, false, false, { { NULL, -1 } } },
-	{ "KE", PL_KE, "group", false, false,
-	    { { "group", NAMES_T_DH }, { "data", -1 }, { "reserved", -1 } } },
-	{ "IDi", PL_IDi, "type", false, false,
-	    { { "type", NAMES_T_ID }, { "data", -1 } } },
-	{ "IDr", PL_IDr, "type", false, false,
-	    { { "type", NAMES_T_ID }, { "data", -1 } } },
-	{ "CERT", PL_CERT, "encoding", false, false,
-	    { { "encoding", NAMES_T_CERT }, { "data", -1 } } },
-	{ "CERTREQ", PL_CERTREQ, "encoding", false, false,
-	    { { "encoding", NAMES_T_CERT }, { "data", -1 } } },
-	{ "AUTH", PL_AUTH, "method", false, false,
-	    { { "method", NAMES_T_AUTH }, { "data", -1 } } },
-	{ "Ni", PL_NONCE, "data", false, false, { { "data", -1 }, { "size", -1 } } },
-	{ "Nr", PL_NONCE, "data", false, false, { { "data", -1 }, { "size", -1 } } },
-	{ "NONCE", PL_NONCE, "data", false, false, { { "data", -1 }, { "size", -1 } } },
-	{ "N", PL_N, "type", false, true,
-	    { { "type", NAMES_T_NOTIFY }, { "data", -1 },
-	      { "proto", NAMES_T_PROTOCOL }, { "spi", -1 } } },
-	{ "D", PL_D, NULL, false, false,
-	    { { "proto", NAMES_T_PROTOCOL }, { "spi", -1 } } },
-	{ "V", PL_V, "data", false, false, { { "data", -1 } } },
-	{ "TSi", PL_TSi, "ts", true, false, { { "ts", -1 } } },
-	{ "TSr", PL_TSr, "ts", true, false, { { "ts", -1 } } },
-	{ "SK", PL_SK, NULL, false, false, { { NULL, -1 } } },
-	{ "CP", PL_CP, "type", false, false,
-	    { { "type", NAMES_T_CFG }, { "attr", NAMES_T_CFG_ATTR } } },
-	{ "EAP", PL_EAP, "code", false, false,
-	    { { "code", NAMES_T_EAP_CODE }, { "data", -1 } } },
-	{ "SKF", PL_SKF, NULL, false, false,
-	    { { "number", -1 }, { "total", -1 }, { "data", -1 } } },
-	{ "PAYLOAD", 0, "type", false, true,
-	    { { "type", NAMES_T_PAYLOAD }, { "data", -1 } } },
-};
-
-/* Keys every payload has: its generic header. */
-static const char *const common_keys[] = { "critical", "length", "next", NULL };
-
-static const char *const spec_names[] = {
-	"SA", "KE", "IDi", "IDr", "CERT", "CERTREQ", "AUTH", "Ni", "Nr",
-	"NONCE", "N", "D", "V", "TSi", "TSr", "SK", "CP", "EAP", "SKF",
-	"PAYLOAD", NULL,
-};
-
-static const struct pl_spec *spec_find(const struct script_tok *t)
+static bool spec_find(const struct script_tok *t, struct pl_spec *out)
 {
-	size_t i;
+	const struct codec_script_payload *s;
 
 	if (t->kind != TOK_WORD)
-		return NULL;
-	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
-		if (strlen(specs[i].name) == t->len &&
-		    strncasecmp(specs[i].name, t->start, t->len) == 0)
-			return &specs[i];
-	return NULL;
+		return false;
+	for (s = codec_script_payloads; s->name != NULL; s++)
+		if (strlen(s->name) == t->len &&
+		    strncasecmp(s->name, t->start, t->len) == 0) {
+			out->name = s->name;
+			out->type = s->ptype;
+			out->st = codec_struct_of_payload(s->ptype);
+			out->positional = codec_key_at(out->st, 1);
+			return true;
+		}
+	return false;
 }
 
-static const struct key_spec *key_find(const struct pl_spec *sp,
-    const char *key)
+/* The key an argument is for: its own, or the positional one. */
+static const char *arg_key(const struct pl_spec *sp, const struct script_arg *a)
 {
-	size_t i;
+	return a->key ? a->key : sp->positional->key;
+}
 
-	for (i = 0; i < sizeof(sp->keys) / sizeof(sp->keys[0]) &&
-	    sp->keys[i].key != NULL; i++)
-		if (strcmp(sp->keys[i].key, key) == 0)
-			return &sp->keys[i];
-	return NULL;
+/* Every argument may be positional (TSi, TSr). */
+static bool positional_many(const struct pl_spec *sp)
+{
+	return sp->positional != NULL && sp->positional->many;
+}
+
+/* A sent payload needs its positional type (N, PAYLOAD). */
+static bool needs_type(const struct pl_spec *sp)
+{
+	return sp->positional != NULL && sp->positional->required;
+}
+
+/* "did you mean" over the payload names a script writes. */
+static const char *spec_suggest(const struct script_tok *t)
+{
+	return script_suggest_rows(t->start, t->len, codec_script_payloads,
+	    sizeof(codec_script_payloads[0]));
 }
 
 static int check_word(struct script_parser *p, const struct script_value *v,
@@ -391,26 +360,15 @@ static int check_word(struct script_parser *p, const struct script_value *v,
 	return 0;
 }
 
-static bool key_known(const struct pl_spec *sp, const char *key)
-{
-	size_t i;
-
-	if (key_find(sp, key) != NULL)
-		return true;
-	for (i = 0; common_keys[i] != NULL; i++)
-		if (strcmp(common_keys[i], key) == 0)
-			return true;
-	return false;
-}
-
 static int parse_arg(struct script_parser *p, const struct pl_spec *sp,
     bool matching, bool first, struct script_arg **out)
 {
 	struct script_tok *t = sp_peek(p);
 	struct script_arg *a = sp_new(p, sizeof(*a));
 	struct script_value **tail;
-	const struct key_spec *ks;
+	const struct codec_key *ks;
 	const char *key;
+	int table;
 
 	if (a == NULL)
 		return -1;
@@ -418,11 +376,12 @@ static int parse_arg(struct script_parser *p, const struct pl_spec *sp,
 	if (t->kind == TOK_WORD && sp_peek_at(p, 1)->kind == TOK_EQ) {
 		if ((a->key = sp_text(p, t)) == NULL)
 			return -1;
-		if (!key_known(sp, a->key))
+		if (codec_key_find(sp->st, a->key) == NULL)
 			return sp_err(p, t, "%s has no argument `%s'", sp->name,
 			    a->key);
 		p->i += 2;
-	} else if (!(first || sp->many) || sp->positional == NULL) {
+	} else if (sp->positional == NULL ||
+	    !(first || positional_many(sp))) {
 		return sp_err(p, t, "%s takes key=value arguments here", sp->name);
 	}
 	tail = &a->values;
@@ -432,10 +391,10 @@ static int parse_arg(struct script_parser *p, const struct pl_spec *sp,
 		tail = &(*tail)->next;
 	} while (!sp_is(p, TOK_COMMA) && !sp_is(p, TOK_RPAREN) &&
 	    a->key == NULL);
-	key = a->key ? a->key : sp->positional;
-	ks = key_find(sp, key);
-	if (ks != NULL && ks->table >= 0 &&
-	    check_word(p, a->values, ks->table, key) < 0)
+	key = arg_key(sp, a);
+	ks = codec_key_find(sp->st, key);
+	table = ks != NULL ? codec_key_names(sp->st, ks) : -1;
+	if (table >= 0 && check_word(p, a->values, table, key) < 0)
 		return -1;
 	*out = a;
 	return 0;
@@ -449,11 +408,12 @@ static int check_args(struct script_parser *p, const struct pl_spec *sp,
 	bool typed = false;
 
 	for (a = pl->args; a != NULL; a = a->next) {
-		ka = a->key ? a->key : sp->positional;
-		if (sp->positional && strcmp(ka, sp->positional) == 0)
+		ka = arg_key(sp, a);
+		if (sp->positional && strcmp(ka, sp->positional->key) == 0)
 			typed = true;
-		for (b = a->next; b != NULL && !sp->many; b = b->next) {
-			kb = b->key ? b->key : sp->positional;
+		for (b = a->next; b != NULL && !positional_many(sp);
+		    b = b->next) {
+			kb = arg_key(sp, b);
 			if (strcmp(ka, kb) == 0) {
 				struct script_tok t = { .line = b->pos.line,
 				    .col = b->pos.col };
@@ -462,7 +422,7 @@ static int check_args(struct script_parser *p, const struct pl_spec *sp,
 			}
 		}
 	}
-	if (sp->needs_type && !typed && !matching)
+	if (needs_type(sp) && !typed && !matching)
 		return sp_err(p, name, "%s needs its type: %s", sp->name,
 		    pl->type == PL_N ? "N(COOKIE, data=...)" :
 		    "PAYLOAD(type=200, critical=1, data=0x0102)");
@@ -472,22 +432,19 @@ static int check_args(struct script_parser *p, const struct pl_spec *sp,
 /* One transform: AES_CBC/256, HMAC_SHA2_256, PRF_HMAC_SHA2_256, ECP_256. */
 static int parse_transform(struct script_parser *p, struct script_transform **out)
 {
-	static const int tables[] = { NAMES_T_ENCR, NAMES_T_PRF,
-	    NAMES_T_INTEG, NAMES_T_DH, NAMES_T_ESN };
-	static const unsigned types[] = { TT_ENCR, TT_PRF, TT_INTEG, TT_DH,
-	    TT_ESN };
 	struct script_tok *t = sp_peek(p);
 	struct script_transform *x = sp_new(p, sizeof(*x));
-	unsigned id;
-	size_t i, found = 0;
+	unsigned id, type;
+	size_t found = 0;
 
 	if (x == NULL)
 		return -1;
 	if (t->kind != TOK_WORD)
 		return sp_err(p, t, "expected a transform name like AES_GCM_16/256, HMAC_SHA2_256 or ECP_256");
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (names_parse(tables[i], t->start, t->len, &id) == 0) {
-			x->type = types[i];
+	for (type = TT_ENCR; type <= TT_ESN; type++)
+		if (names_parse(codec_transform_id_names(type), t->start,
+		    t->len, &id) == 0) {
+			x->type = type;
 			x->id = id;
 			found++;
 		}
@@ -579,14 +536,13 @@ static int parse_payload(struct script_parser *p, bool matching,
     struct script_payload **out)
 {
 	struct script_tok *t = sp_peek(p);
-	const struct pl_spec *sp = spec_find(t);
+	struct pl_spec spec, *sp = &spec;
 	struct script_payload *pl;
 	const char *hint;
 	int rc;
 
-	if (sp == NULL) {
-		hint = t->kind == TOK_WORD ?
-		    script_suggest(t->start, t->len, spec_names) : NULL;
+	if (!spec_find(t, sp)) {
+		hint = t->kind == TOK_WORD ? spec_suggest(t) : NULL;
 		return sp_err(p, t, "unknown payload `%.*s'%s%s%s (unknown types: PAYLOAD(type=N, ...))",
 		    (int)t->len, t->start, hint ? ", did you mean `" : "",
 		    hint ? hint : "", hint ? "'?" : "");
@@ -598,7 +554,7 @@ static int parse_payload(struct script_parser *p, bool matching,
 	pl->pos = sp_pos(t);
 	sp_next(p);
 	if (!sp_is(p, TOK_LPAREN) || sp_peek(p)->space_before) {
-		if (sp->needs_type && !matching)
+		if (needs_type(sp) && !matching)
 			return check_args(p, sp, t, pl, matching);
 		*out = pl;
 		return 0;
@@ -632,7 +588,9 @@ static int parse_payload(struct script_parser *p, bool matching,
 
 static bool payload_next(struct script_parser *p)
 {
-	return spec_find(sp_peek(p)) != NULL;
+	struct pl_spec sp;
+
+	return spec_find(sp_peek(p), &sp);
 }
 
 /* payload {[,] payload}: what is sent, in this order. */
@@ -740,9 +698,10 @@ static int parse_order(struct script_parser *p, struct script_matcher *m)
 	int n = 0;
 
 	while (sp_is(p, TOK_WORD)) {
-		const struct pl_spec *sp = spec_find(sp_peek(p));
+		struct pl_spec spec, *sp = &spec;
 		struct script_payload *pl;
-		if (sp == NULL)
+
+		if (!spec_find(sp_peek(p), sp))
 			return parse_payload(p, true, tail);
 		if ((pl = sp_new(p, sizeof(*pl))) == NULL)
 			return -1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "names.h"
 
 void script_format_duration(script_us us, char *buf, size_t size)
@@ -75,21 +76,17 @@ static void print_value(FILE *f, const struct script_value *v)
 	}
 }
 
-static const int tt_tables[] = {
-	[TT_ENCR] = NAMES_T_ENCR, [TT_PRF] = NAMES_T_PRF,
-	[TT_INTEG] = NAMES_T_INTEG, [TT_DH] = NAMES_T_DH, [TT_ESN] = NAMES_T_ESN,
-};
-
 /* The bare name, or with its prefix when several types share it (NONE). */
 static void print_transform(FILE *f, const struct script_transform *x)
 {
-	int table = tt_tables[x->type];
+	int table = codec_transform_id_names(x->type);
 	const char *name = names_get(table, x->id);
-	unsigned dummy;
-	size_t i, n = 0;
+	unsigned dummy, i;
+	size_t n = 0;
 
 	for (i = TT_ENCR; i <= TT_ESN; i++)
-		n += names_parse(tt_tables[i], name, strlen(name), &dummy) == 0;
+		n += names_parse(codec_transform_id_names(i), name,
+		    strlen(name), &dummy) == 0;
 	/* ESN's NO and YES read better as ESN_NO and ESN_YES. */
 	fprintf(f, "%s%s", n > 1 || x->type == TT_ESN ? names_prefix(table) : "",
 	    name);

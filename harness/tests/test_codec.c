@@ -1020,6 +1020,64 @@ static void test_all_codes_seen(void)
 	    "crafted message at the right offset and path", CODEC_P_COUNT);
 }
 
+/* The script keys of the codec tables (codec_tables.c) name fields that
+ * exist, take their positional places once each, and every payload name
+ * a script writes has a struct with keys. */
+static void test_script_keys(void)
+{
+	const struct codec_script_payload *sp;
+	const struct codec_struct *st;
+	const struct codec_key *k;
+	bool good = true;
+	int id;
+
+	for (id = 0; id < CODEC_S_COUNT; id++) {
+		unsigned places = 0;
+
+		st = codec_struct_get((enum codec_struct_id)id);
+		for (k = st->keys; k != NULL && k->key != NULL; k++) {
+			if (k->field >= (int)st->nfields ||
+			    (k->field < 0 && k->field != CODEC_KEY_BUILT) ||
+			    codec_key_find(st, k->key) != k ||
+			    (k->pos > 0 && codec_key_at(st, k->pos) != k)) {
+				diag("%s: key `%s'", st->name, k->key);
+				good = false;
+			}
+			places += k->pos > 0;
+		}
+		if (places > 0 && codec_key_at(st, places) == NULL) {
+			diag("%s: positional places not 1..%u", st->name, places);
+			good = false;
+		}
+	}
+	ok(good, "script keys name real fields, each place once");
+	for (sp = codec_script_payloads; sp->name != NULL; sp++)
+		if (codec_struct_of_payload(sp->ptype)->keys == NULL) {
+			diag("%s has no keys", sp->name);
+			good = false;
+		}
+	ok(good, "every payload a script names has its keys");
+	st = codec_struct_of_payload(PL_N);
+	k = codec_key_find(st, "proto");
+	ok(k != NULL && strcmp(st->fields[k->field].name, "protocol") == 0 &&
+	    codec_key_names(st, k) == NAMES_T_PROTOCOL,
+	    "N: proto= sets protocol, checked as a protocol name");
+	k = codec_key_at(st, 1);
+	ok(k != NULL && strcmp(st->fields[k->field].name, "notify_type") == 0 &&
+	    k->required, "N: the positional type is notify_type, required");
+	st = codec_struct_of_payload(PL_IDi);
+	ok(codec_key_at(st, 2) != NULL &&
+	    strcmp(st->fields[codec_key_at(st, 2)->field].name, "data") == 0,
+	    "IDi: the second positional value is data");
+	st = codec_struct_of_payload(PL_KE);
+	k = codec_key_find(st, "next");
+	ok(k != NULL && codec_key_names(st, k) == -1 &&
+	    codec_key_find(codec_struct_of_payload(PL_N), "spi_size") == NULL,
+	    "next= is checked when built; fields without a key are not arguments");
+	ok(codec_transform_id_names(TT_DH) == NAMES_T_DH &&
+	    codec_transform_id_names(99) == -1, "transform ID tables by type");
+}
+
 int main(void)
 {
 	test_goldens();
@@ -1040,6 +1098,7 @@ int main(void)
 	test_print();
 	test_problem_names();
 	test_all_codes_seen();
+	test_script_keys();
 	golden_free_all(goldens, ngoldens);
 	return tap_done();
 }

@@ -198,22 +198,11 @@ static const char kitchen[] =
     "send IKE_AUTH: SK(IDi(FQDN \"harness.example\"), AUTH, TSi(\"192.0.2.0/24\", \"2001:db8::/64\"))\n"
     "send CREATE_CHILD_SA: SK()\n";
 
-static void tree(void)
+/* The kitchen sink's header lines. */
+static void tree_header(const struct script *s)
 {
-	struct err e;
-	struct script *s = parse_str("kitchen.ike", kitchen, &e);
-	const struct script_event *ev;
 	const struct script_clause *c;
-	const struct script_matcher *m;
-	const struct script_transform *x;
-	size_t n = 0;
 
-	if (!ok(s != NULL, "kitchen sink parses")) {
-		diag("%s", e.text);
-		return;
-	}
-	round_trip("kitchen.ike", kitchen);
-	prefixes("kitchen.ike", kitchen);
 	ok(strcmp(s->title, "kitchen \"sink\"\x01") == 0, "title unescaped");
 	ok(strcmp(s->id, "kitchen-sink") == 0 && s->id_written, "id");
 	c = s->clauses;
@@ -226,10 +215,13 @@ static void tree(void)
 	    s->needs->next && s->needs->next->nvalues == 0 &&
 	    strcmp(s->needs->next->key, "cookie") == 0, "needs items");
 	ok(s->role == SCRIPT_ROLE_RESPONDER, "role responder");
-	for (ev = s->events; ev; ev = ev->next)
-		n++;
-	is_int(n, 25, "25 top-level events");
-	ev = s->events;
+}
+
+/* Its first events, up to the send with SK(...); returns that send. */
+static const struct script_event *tree_sends(const struct script_event *ev)
+{
+	const struct script_transform *x;
+
 	ok(ev->kind == SCRIPT_E_IUT && ev->u.iut.verb == SCRIPT_IUT_INITIATE &&
 	    ev->pos.line == 9 && ev->pos.col == 1, "iut initiate at 9:1");
 	ev = ev->next;
@@ -261,6 +253,15 @@ static void tree(void)
 	ev = ev->next;
 	ok(ev->u.send.bad_icv && ev->u.send.payloads->next->type == PL_SK &&
 	    ev->u.send.payloads->next->inner->next->type == PL_D, "SK inner list");
+	return ev;
+}
+
+/* The events after it: expectations, silences, repeat, iut. */
+static void tree_expects(const struct script_event *ev)
+{
+	const struct script_matcher *m;
+	size_t n;
+
 	ev = ev->next;
 	ok(ev->u.expect.timing.kind == SCRIPT_T_RANGE &&
 	    ev->u.expect.timing.lo == 500000 && ev->u.expect.timing.hi == 1500000,
@@ -296,7 +297,13 @@ static void tree(void)
 	ev = ev->next;
 	ok(ev->kind == SCRIPT_E_IUT && ev->u.iut.verb == SCRIPT_IUT_REKEY &&
 	    ev->u.iut.target == SCRIPT_SA_CHILD, "iut rekey child");
-	script_free(s);
+}
+
+/* Unnamed exchanges, and the id a script without `id' gets. */
+static void tree_defaults(void)
+{
+	struct script *s;
+	struct err e;
 
 	/* Exchange types with no name print as numbers (a fuzz finding). */
 	round_trip("unnamed-exchange.ike",
@@ -306,6 +313,28 @@ static void tree(void)
 	ok(s && strcmp(s->id, "my_test") == 0 && !s->id_written &&
 	    s->role == SCRIPT_ROLE_INITIATOR, "default id from the file name");
 	script_free(s);
+}
+
+static void tree(void)
+{
+	struct err e;
+	struct script *s = parse_str("kitchen.ike", kitchen, &e);
+	const struct script_event *ev;
+	size_t n = 0;
+
+	if (!ok(s != NULL, "kitchen sink parses")) {
+		diag("%s", e.text);
+		return;
+	}
+	round_trip("kitchen.ike", kitchen);
+	prefixes("kitchen.ike", kitchen);
+	tree_header(s);
+	for (ev = s->events; ev; ev = ev->next)
+		n++;
+	is_int(n, 25, "25 top-level events");
+	tree_expects(tree_sends(s->events));
+	script_free(s);
+	tree_defaults();
 }
 
 struct bad {
