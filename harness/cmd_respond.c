@@ -719,16 +719,6 @@ static int rsp_peer_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
 	return 1;
 }
 
-static unsigned long long rsp_spi(const uint8_t s[static IKE_SPI_LEN])
-{
-	unsigned long long v = 0;
-	int i;
-
-	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | s[i];
-	return v;
-}
-
 /* The initiator's SA events, as the engine logs a responder's. */
 static void rsp_log_sa(FILE *log, const struct ike_sa *sa, const char *what)
 {
@@ -739,7 +729,8 @@ static void rsp_log_sa(FILE *log, const struct ike_sa *sa, const char *what)
 		return;
 	ike_proposal_format(&sa->proposal, alg, sizeof(alg));
 	fprintf(log, "= IKE SA %016llx/%016llx %s: %s, %zu CHILD SA%s\n",
-	    rsp_spi(sa->spi_i), rsp_spi(sa->spi_r), what, alg, sa->nchild,
+	    (unsigned long long)ike_spi_u64(sa->spi_i),
+	    (unsigned long long)ike_spi_u64(sa->spi_r), what, alg, sa->nchild,
 	    sa->nchild == 1 ? "" : "s");
 	for (k = 0; k < sa->nchild; k++) {
 		const uint8_t *i = sa->child[k].spi_in, *o = sa->child[k].spi_out;

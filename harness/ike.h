@@ -345,6 +345,8 @@ void ike_msg_free(struct ike_msg *m);
  * empty SK payload is appended and m->inner is an empty chain. */
 int ike_msg_new(const struct ike_sa *sa, unsigned exchange, bool response,
     uint32_t message_id, bool protect, struct ike_msg *m, struct err *e);
+/* An SPI as the 64-bit number the header fields spi_i and spi_r hold. */
+uint64_t ike_spi_u64(const uint8_t spi[static IKE_SPI_LEN]);
 
 /* How ike_msg_encode protects SK (all zero: the careful sender). */
 struct ike_sk_opts {
@@ -391,6 +393,11 @@ struct ike_rx {
 int ike_rx_decode(const struct ike_sa *sa, const uint8_t *p, size_t n,
     bool own_keys, struct ike_rx *rx, struct err *e);
 void ike_rx_free(struct ike_rx *rx);
+/* An error response to rx: N(type, data) alone (protected or not); sets
+ * sa->refused. */
+int ike_refuse(struct ike_sa *sa, const struct ike_rx *rx, bool protect,
+    unsigned type, const uint8_t *data, size_t len, struct ike_msg *m,
+    struct err *e);
 /* The nth (1-based) payload of type ptype: in the inner chain when
  * there is one, else in the clear part. */
 struct codec_node *ike_rx_find(const struct ike_rx *rx, unsigned ptype,

@@ -201,13 +201,13 @@ struct codec_node *ike_notify_add(struct codec_node *parent,
 
 /* ---- messages -------------------------------------------------------- */
 
-static uint64_t spi_u64(const uint8_t s[static IKE_SPI_LEN])
+uint64_t ike_spi_u64(const uint8_t spi[static IKE_SPI_LEN])
 {
 	uint64_t v = 0;
-	int i;
+	size_t i;
 
 	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | s[i];
+		v = v << 8 | spi[i];
 	return v;
 }
 
@@ -226,8 +226,8 @@ int ike_msg_new(const struct ike_sa *sa, unsigned exchange, bool response,
 	m->inner = NULL;
 	if ((m->hdr = codec_message_new()) == NULL)
 		return err_set(e, "%s: out of memory", __func__);
-	if (ike_set(m->hdr, "spi_i", spi_u64(sa->spi_i)) < 0 ||
-	    ike_set(m->hdr, "spi_r", spi_u64(sa->spi_r)) < 0 ||
+	if (ike_set(m->hdr, "spi_i", ike_spi_u64(sa->spi_i)) < 0 ||
+	    ike_set(m->hdr, "spi_r", ike_spi_u64(sa->spi_r)) < 0 ||
 	    ike_set(m->hdr, "exchange_type", exchange) < 0 ||
 	    ike_set(m->hdr, "flags.initiator", sa->initiator) < 0 ||
 	    ike_set(m->hdr, "flags.response", response) < 0 ||

@@ -401,16 +401,6 @@ static const char *run_dir_name(enum script_dir d)
 	    d == SCRIPT_DIR_RESPONSE ? "response" : "message";
 }
 
-static uint64_t run_spi_u64(const uint8_t spi[static IKE_SPI_LEN])
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | spi[i];
-	return v;
-}
-
 /* A protected request of an IKE SA that is not this script's (one an
  * earlier script left in the IUT, which rekeys or deletes it now): not
  * part of this test. Requests of the IKE SA the script holds, responses
@@ -475,7 +465,7 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 		if (run_other_sa(c, &rx)) {
 			run_diag(c, "passed over: a %s request of another IKE SA (SPIi 0x%016llx)",
 			    names_get(NAMES_T_EXCHANGE, rx.exchange),
-			    (unsigned long long)run_spi_u64(rx.spi_i));
+			    (unsigned long long)ike_spi_u64(rx.spi_i));
 			ike_rx_free(&rx);
 			continue;
 		}
@@ -545,7 +535,7 @@ static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
 	    (!x->any && x->exchange != EXCH_IKE_SA_INIT) ||
 	    run_names_cookie(x->matchers))
 		return 0;
-	spi = run_spi_u64(c->rx.spi_i);
+	spi = ike_spi_u64(c->rx.spi_i);
 	for (i = c->ninit; i > 0 && hdr == NULL; i--)
 		if (ike_get(c->init_reqs[i - 1], "spi_i") == spi)
 			hdr = c->init_reqs[i - 1];
@@ -573,7 +563,7 @@ static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
 		return -1;
 	}
 	/* the AUTH of the SA to come signs the request that was answered */
-	if (c->sa->initiator && run_spi_u64(c->sa->spi_i) == spi) {
+	if (c->sa->initiator && ike_spi_u64(c->sa->spi_i) == spi) {
 		(void)bytes_copy(&c->sa->init_req, &out);
 		(void)bytes_copy(&c->sa->last_req, &out);
 	}
@@ -719,7 +709,7 @@ int run_silence(struct run_ctx *c, const struct script_event *ev)
 		    run_other_sa(c, &rx)) {
 			run_diag(c, "passed over: a %s request of another IKE SA (SPIi 0x%016llx)",
 			    names_get(NAMES_T_EXCHANGE, rx.exchange),
-			    (unsigned long long)run_spi_u64(rx.spi_i));
+			    (unsigned long long)ike_spi_u64(rx.spi_i));
 			ike_rx_free(&rx);
 			continue;
 		}
