@@ -15,6 +15,10 @@
  * packet written with IP_HDRINCL (and an identification of 0): a packet
  * that lies about its length reaches the wire corrected; the pcap
  * written from our own traffic shows it as given. */
+/* inet.h first: libnet.h brings netinet/ip_icmp.h, whose icmp_id and
+ * icmp_seq macros would rename the fields of struct inet_pkt. */
+#include "inet.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libnet.h>
@@ -39,19 +43,6 @@ static void put16(uint8_t *p, uint16_t v)
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* RFC 1071 over an IPv4 header. */
-static uint16_t net_ip_checksum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static socklen_t net_raw_sockaddr(const struct pcapfile_endpoint *ep,
@@ -190,7 +181,7 @@ size_t net_ip_wrap(struct net *n, uint8_t proto, const uint8_t *payload,
 	out[9] = proto;
 	memcpy(out + 12, n->local_ip.addr, 4);
 	memcpy(out + 16, n->iut_ip.addr, 4);
-	put16(out + 10, net_ip_checksum(out, h));
+	put16(out + 10, inet_sum_fold(inet_sum(0, out, h)));
 	return h + len;
 }
 

@@ -8,6 +8,7 @@
 
 #include "bytes.h"
 #include "err.h"
+#include "inet.h"
 
 enum {
 	PCAPFILE_SNAPLEN = 262144,
@@ -118,27 +119,6 @@ struct pcapfile_writer {
 	struct bytes packet;
 };
 
-/* RFC 1071 one's complement sum, folded, not yet inverted. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-static uint16_t csum_finish(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static size_t ip_header_len(uint8_t family)
 {
 	return family == 4 ? IPV4_HLEN : IPV6_HLEN;
@@ -155,7 +135,7 @@ static void write_ipv4_header(uint8_t *h, const struct pcapfile_endpoint *src,
 	h[9] = IPPROTO_UDP_NUM;
 	memcpy(h + 12, src->addr, 4);
 	memcpy(h + 16, dst->addr, 4);
-	put16(h + 10, csum_finish(csum_add(0, h, IPV4_HLEN)));
+	put16(h + 10, inet_sum_fold(inet_sum(0, h, IPV4_HLEN)));
 }
 
 static void write_ipv6_header(uint8_t *h, const struct pcapfile_endpoint *src,
@@ -180,20 +160,20 @@ static uint16_t udp_checksum(const struct pcapfile_endpoint *src,
 	uint32_t sum = 0;
 	uint16_t c;
 
-	sum = csum_add(sum, src->addr, alen);
-	sum = csum_add(sum, dst->addr, alen);
+	sum = inet_sum(sum, src->addr, alen);
+	sum = inet_sum(sum, dst->addr, alen);
 	if (src->family == 4) {
 		tail[1] = IPPROTO_UDP_NUM;
 		put16(tail + 2, (uint16_t)len);
-		sum = csum_add(sum, tail, 4);
+		sum = inet_sum(sum, tail, 4);
 	} else {
 		tail[2] = (uint8_t)(len >> 8);
 		tail[3] = (uint8_t)len;
 		tail[7] = IPPROTO_UDP_NUM;
-		sum = csum_add(sum, tail, 8);
+		sum = inet_sum(sum, tail, 8);
 	}
-	sum = csum_add(sum, udp, len);
-	c = csum_finish(sum);
+	sum = inet_sum(sum, udp, len);
+	c = inet_sum_fold(sum);
 	return c == 0 ? 0xffff : c;	/* 0 means "no checksum" in UDP */
 }
 
