@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "bytes.h"
 #include "codec.h"
 #include "crypto.h"
@@ -135,14 +136,8 @@ void ike_proposal_format(const struct ike_proposal *p, char *out,
 /* ------------------------------------------------------------------ */
 /* Addresses and traffic selectors                                     */
 
-/* An IP address and UDP port, as NAT detection hashes them (2.23). */
-struct ike_addr {
-	int family;		/* 4 or 6 */
-	uint8_t ip[16];		/* 4 bytes used for IPv4 */
-	uint16_t port;
-};
-/* "192.0.2.1", "2001:db8::1" (port left 0). */
-int ike_addr_parse(const char *text, struct ike_addr *a, struct err *e);
+/* Addresses are struct addr (addr.h): NAT detection hashes address and
+ * port (2.23). */
 
 /* One traffic selector (RFC 7296 3.13.1). */
 struct ike_ts {
@@ -216,7 +211,7 @@ struct ike_config {
 	/* Initiator: what TSi/TSr propose. Responder: what TSi/TSr may hold
 	 * (narrowed to these). ts_local is our side. */
 	struct ike_ts_list ts_local, ts_peer;
-	struct ike_addr local, peer;	/* for NAT-D notifies */
+	struct addr local, peer;	/* for NAT-D notifies */
 	bool nat_detection;		/* send NAT-D in IKE_SA_INIT (default) */
 	bool initial_contact;		/* N(INITIAL_CONTACT) in IKE_AUTH */
 	/* Transport mode (RFC 7296 1.3.1, N(USE_TRANSPORT_MODE)): the
@@ -425,7 +420,7 @@ struct codec_node *ike_notify_add(struct codec_node *parent,
 
 /* NAT_DETECTION_*_IP data: SHA-1(SPIi | SPIr | IP | port) (2.23). */
 int ike_natd_hash(const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *a,
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *a,
     struct bytes *out, struct err *e);
 /* What the NAT detection notifies of one received message say (2.23). */
 struct ike_natd {
@@ -451,8 +446,8 @@ struct ike_natd {
  * hashing fails. */
 int ike_natd_check(const struct codec_node *msg,
     const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *src,
-    const struct ike_addr *dst, struct ike_natd *out, struct err *e);
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *src,
+    const struct addr *dst, struct ike_natd *out, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* Default messages (each a tree the caller may still edit)           */

@@ -28,42 +28,6 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-static size_t addr_len(int family)
-{
-	return family == 4 ? 4 : 16;
-}
-
-int inet_addr_parse(const char *text, struct inet_addr *a, struct err *e)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, text, a->ip) == 1) {
-		a->family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, a->ip) == 1) {
-		a->family = 6;
-		return 0;
-	}
-	return err_set(e, "%s: `%s' is not an IPv4 or IPv6 address",
-	    __func__, text);
-}
-
-void inet_addr_format(const struct inet_addr *a, char *out, size_t outlen)
-{
-	if (outlen == 0)
-		return;
-	if ((a->family != 4 && a->family != 6) ||
-	    inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->ip, out,
-	    (socklen_t)outlen) == NULL)
-		snprintf(out, outlen, "<no address>");
-}
-
-bool inet_addr_equal(const struct inet_addr *a, const struct inet_addr *b)
-{
-	return a->family == b->family && (a->family == 4 || a->family == 6) &&
-	    memcmp(a->ip, b->ip, addr_len(a->family)) == 0;
-}
-
 uint8_t inet_echo_request_type(int family)
 {
 	return family == 6 ? 128 : 8;	/* RFC 4443 4.1, RFC 792 */
@@ -102,11 +66,11 @@ uint16_t inet_sum_fold(uint32_t sum)
 
 /* The pseudo-header sum of UDP (RFC 768, RFC 8200 8.1) and ICMPv6
  * (RFC 4443 2.3) for the family of src. */
-static uint32_t pseudo_sum(const struct inet_addr *src,
-    const struct inet_addr *dst, unsigned proto, size_t len)
+static uint32_t pseudo_sum(const struct addr *src,
+    const struct addr *dst, unsigned proto, size_t len)
 {
 	uint8_t ph[PSEUDO_MAX] = { 0 };
-	size_t al = addr_len(src->family);
+	size_t al = addr_len(src);
 
 	memcpy(ph, src->ip, al);
 	memcpy(ph + al, dst->ip, al);
@@ -314,8 +278,8 @@ static int parse_l4(unsigned proto, const uint8_t *p, size_t n,
 	return 0;
 }
 
-int inet_parse_l4(unsigned proto, const struct inet_addr *src,
-    const struct inet_addr *dst, const uint8_t *p, size_t n,
+int inet_parse_l4(unsigned proto, const struct addr *src,
+    const struct addr *dst, const uint8_t *p, size_t n,
     struct inet_pkt *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));

@@ -28,9 +28,9 @@ struct net {
 	int fd[2];			/* NET_IKE, NET_NATT */
 	struct sockaddr_storage peer[2];
 	socklen_t peer_len[2];
-	struct pcapfile_endpoint local_ep[2], iut_ep[2];
+	struct addr local_ep[2], iut_ep[2];
 	char local_text[NET_ADDR_TEXT];	/* harness address, as configured */
-	struct pcapfile_endpoint local_ip, iut_ip;	/* addresses, port 0 */
+	struct addr local_ip, iut_ip;	/* addresses, port 0 */
 	/* raw IP (net_raw.c): receive sockets, libnet writer, or why not */
 	int raw_fd[NET_RAW_SOCKS];
 	void *libnet;			/* libnet_t */

@@ -45,30 +45,12 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static socklen_t net_raw_sockaddr(const struct pcapfile_endpoint *ep,
-    struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (ep->family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, ep->addr, 16);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	memcpy(&s4->sin_addr, ep->addr, 4);
-	return sizeof(*s4);
-}
-
 /* A raw socket of one protocol bound to the harness address, or -1 with
  * the reason in n->raw_why. */
 static int net_raw_socket(struct net *n, int proto)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = net_raw_sockaddr(&n->local_ip, &ss);
+	socklen_t len = addr_to_sockaddr(&n->local_ip, &ss);
 	int fd, one = 1;
 
 	fd = socket(ss.ss_family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -167,8 +149,8 @@ size_t net_ip_wrap(struct net *n, uint8_t proto, const uint8_t *payload,
 		put16(out + 4, (uint16_t)len);
 		out[6] = proto;
 		out[7] = NET_RAW_TTL;
-		memcpy(out + 8, n->local_ip.addr, 16);
-		memcpy(out + 24, n->iut_ip.addr, 16);
+		memcpy(out + 8, n->local_ip.ip, 16);
+		memcpy(out + 24, n->iut_ip.ip, 16);
 		return h + len;
 	}
 	out[0] = 0x45;
@@ -179,8 +161,8 @@ size_t net_ip_wrap(struct net *n, uint8_t proto, const uint8_t *payload,
 	put16(out + 4, n->ip_id);
 	out[8] = NET_RAW_TTL;
 	out[9] = proto;
-	memcpy(out + 12, n->local_ip.addr, 4);
-	memcpy(out + 16, n->iut_ip.addr, 4);
+	memcpy(out + 12, n->local_ip.ip, 4);
+	memcpy(out + 16, n->iut_ip.ip, 4);
 	put16(out + 10, inet_sum_fold(inet_sum(0, out, h)));
 	return h + len;
 }
@@ -200,7 +182,7 @@ static int net_raw_v4(struct net *n, size_t got, uint8_t proto,
 	if (*hlen < NET_IPV4_HDR || *hlen > got || *total < *hlen ||
 	    *total > got || p[9] != proto)
 		return 0;
-	return memcmp(p + 12, n->iut_ip.addr, 4) == 0;
+	return memcmp(p + 12, n->iut_ip.ip, 4) == 0;
 }
 
 /* An IPv6 payload read at buf + NET_IPV6_HDR: its header put back in
@@ -209,11 +191,11 @@ static int net_raw_v6(struct net *n, const struct msghdr *mh,
     const struct sockaddr_in6 *from, size_t got, uint8_t proto)
 {
 	uint8_t *h = n->buf;
-	const uint8_t *dst = n->local_ip.addr;
+	const uint8_t *dst = n->local_ip.ip;
 	struct cmsghdr *cm;
 	int hop = NET_RAW_TTL;
 
-	if (memcmp(&from->sin6_addr, n->iut_ip.addr, 16) != 0 ||
+	if (memcmp(&from->sin6_addr, n->iut_ip.ip, 16) != 0 ||
 	    got > 0xffff)
 		return 0;
 	for (cm = CMSG_FIRSTHDR(mh); cm != NULL;

@@ -77,40 +77,6 @@ bool pcapfile_kind_ignored(enum pcapfile_kind k)
 	    k == PCAPFILE_ESP_IN_UDP;
 }
 
-/* ------------------------------------------------------------ endpoints */
-
-int pcapfile_endpoint_parse(struct pcapfile_endpoint *ep, const char *addr,
-    uint16_t port, struct err *e)
-{
-	memset(ep, 0, sizeof(*ep));
-	ep->port = port;
-	if (inet_pton(AF_INET, addr, ep->addr) == 1) {
-		ep->family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, ep->addr) == 1) {
-		ep->family = 6;
-		return 0;
-	}
-	return err_set(e, "%s: invalid IP address `%s'", __func__, addr);
-}
-
-void pcapfile_endpoint_format(const struct pcapfile_endpoint *ep,
-    char out[static PCAPFILE_ENDPOINT_TEXT])
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (ep->family == 4) {
-		inet_ntop(AF_INET, ep->addr, a, sizeof(a));
-		snprintf(out, PCAPFILE_ENDPOINT_TEXT, "%s:%u", a, ep->port);
-	} else if (ep->family == 6) {
-		inet_ntop(AF_INET6, ep->addr, a, sizeof(a));
-		snprintf(out, PCAPFILE_ENDPOINT_TEXT, "[%s]:%u", a, ep->port);
-	} else {
-		snprintf(out, PCAPFILE_ENDPOINT_TEXT, "?:%u", ep->port);
-	}
-}
-
 /* -------------------------------------------------------------- writing */
 
 struct pcapfile_writer {
@@ -124,8 +90,8 @@ static size_t ip_header_len(uint8_t family)
 	return family == 4 ? IPV4_HLEN : IPV6_HLEN;
 }
 
-static void write_ipv4_header(uint8_t *h, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, size_t total)
+static void write_ipv4_header(uint8_t *h, const struct addr *src,
+    const struct addr *dst, size_t total)
 {
 	memset(h, 0, IPV4_HLEN);
 	h[0] = 0x45;
@@ -133,35 +99,35 @@ static void write_ipv4_header(uint8_t *h, const struct pcapfile_endpoint *src,
 	h[6] = 0x40;			/* DF: IKE fragments itself (RFC 7383) */
 	h[8] = 64;
 	h[9] = IPPROTO_UDP_NUM;
-	memcpy(h + 12, src->addr, 4);
-	memcpy(h + 16, dst->addr, 4);
+	memcpy(h + 12, src->ip, 4);
+	memcpy(h + 16, dst->ip, 4);
 	put16(h + 10, inet_sum_fold(inet_sum(0, h, IPV4_HLEN)));
 }
 
-static void write_ipv6_header(uint8_t *h, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, size_t payload)
+static void write_ipv6_header(uint8_t *h, const struct addr *src,
+    const struct addr *dst, size_t payload)
 {
 	memset(h, 0, IPV6_HLEN);
 	h[0] = 0x60;
 	put16(h + 4, (uint16_t)payload);
 	h[6] = IPPROTO_UDP_NUM;
 	h[7] = 64;
-	memcpy(h + 8, src->addr, 16);
-	memcpy(h + 24, dst->addr, 16);
+	memcpy(h + 8, src->ip, 16);
+	memcpy(h + 24, dst->ip, 16);
 }
 
 /* The UDP checksum covers a pseudo header of addresses, protocol and
  * length (RFC 768; RFC 8200 8.1 for IPv6, where it is mandatory). */
-static uint16_t udp_checksum(const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, const uint8_t *udp, size_t len)
+static uint16_t udp_checksum(const struct addr *src,
+    const struct addr *dst, const uint8_t *udp, size_t len)
 {
 	uint8_t tail[8] = { 0 };
 	size_t alen = src->family == 4 ? 4 : 16;
 	uint32_t sum = 0;
 	uint16_t c;
 
-	sum = inet_sum(sum, src->addr, alen);
-	sum = inet_sum(sum, dst->addr, alen);
+	sum = inet_sum(sum, src->ip, alen);
+	sum = inet_sum(sum, dst->ip, alen);
 	if (src->family == 4) {
 		tail[1] = IPPROTO_UDP_NUM;
 		put16(tail + 2, (uint16_t)len);
@@ -177,8 +143,8 @@ static uint16_t udp_checksum(const struct pcapfile_endpoint *src,
 	return c == 0 ? 0xffff : c;	/* 0 means "no checksum" in UDP */
 }
 
-int pcapfile_build_udp(struct bytes *out, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, bool marker, const uint8_t *payload,
+int pcapfile_build_udp(struct bytes *out, const struct addr *src,
+    const struct addr *dst, bool marker, const uint8_t *payload,
     size_t len, struct err *e)
 {
 	size_t hlen, ulen;
@@ -256,7 +222,7 @@ int pcapfile_write_frame(struct pcapfile_writer *w, uint64_t ts_usec,
 }
 
 int pcapfile_write_ike(struct pcapfile_writer *w, uint64_t ts_usec,
-    const struct pcapfile_endpoint *src, const struct pcapfile_endpoint *dst,
+    const struct addr *src, const struct addr *dst,
     const uint8_t *msg, size_t len, struct err *e)
 {
 	bool marker = src->port == PCAPFILE_PORT_NATT ||
@@ -423,8 +389,8 @@ static void parse_ipv4(const uint8_t *p, size_t have, bool truncated,
 		return;
 	}
 	f->src.family = f->dst.family = 4;
-	memcpy(f->src.addr, p + 12, 4);
-	memcpy(f->dst.addr, p + 16, 4);
+	memcpy(f->src.ip, p + 12, 4);
+	memcpy(f->dst.ip, p + 16, 4);
 	if (p[9] != IPPROTO_UDP_NUM) {
 		frame_set(f, PCAPFILE_NOT_UDP, "IP protocol %u", p[9]);
 		return;
@@ -460,8 +426,8 @@ static void parse_ipv6(const uint8_t *p, size_t have, bool truncated,
 		return;
 	}
 	f->src.family = f->dst.family = 6;
-	memcpy(f->src.addr, p + 8, 16);
-	memcpy(f->dst.addr, p + 24, 16);
+	memcpy(f->src.ip, p + 8, 16);
+	memcpy(f->dst.ip, p + 24, 16);
 	total = IPV6_HLEN + (size_t)get16(p + 4);
 	end = total < have ? total : have;
 	next = p[6];

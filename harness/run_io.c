@@ -186,8 +186,8 @@ static int run_cfg_init(struct run_ctx *c, const char *local,
 	w = run_profile_word(c, "addresses", "protected", e, &bad);
 	if (bad || ike_ts_add_prefix(&c->cfg.ts_peer, w != NULL ? w : iut, e) < 0)
 		return -1;
-	if (ike_addr_parse(local, &c->cfg.local, e) < 0 ||
-	    ike_addr_parse(iut, &c->cfg.peer, e) < 0)
+	if (addr_parse(local, &c->cfg.local, e) < 0 ||
+	    addr_parse(iut, &c->cfg.peer, e) < 0)
 		return -1;
 	c->cfg.local.port = net_local_port(c->net, NET_IKE);
 	c->cfg.peer.port = (uint16_t)(c->o->port ? c->o->port : NET_PORT_IKE);
@@ -421,9 +421,7 @@ static bool run_other_sa(struct run_ctx *c, const struct ike_rx *rx)
 static void run_note_endpoints(struct run_ctx *c, const struct net_packet *pkt)
 {
 	c->rx_src = pkt->src;
-	memset(&c->rx_dst, 0, sizeof(c->rx_dst));
-	c->rx_dst.family = c->cfg.local.family == 6 ? 6 : 4;
-	memcpy(c->rx_dst.addr, c->cfg.local.ip, sizeof(c->rx_dst.addr));
+	c->rx_dst = c->cfg.local;
 	c->rx_dst.port = net_local_port(c->net, pkt->port);
 }
 
