@@ -29,21 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "err.h"
 #include "net_int.h"
 
 enum { NET_RAW_TTL = 64, NET_CMSG_SPACE = 128 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* A raw socket of one protocol bound to the harness address, or -1 with
  * the reason in n->raw_why. */
@@ -146,7 +136,7 @@ size_t net_ip_wrap(struct net *n, uint8_t proto, const uint8_t *payload,
 	memset(out, 0, h);
 	if (h == NET_IPV6_HDR) {
 		out[0] = 0x60;
-		put16(out + 4, (uint16_t)len);
+		buffer_write_n16(out, h, 4, (uint16_t)len);
 		out[6] = proto;
 		out[7] = NET_RAW_TTL;
 		memcpy(out + 8, n->local_ip.ip, 16);
@@ -154,16 +144,16 @@ size_t net_ip_wrap(struct net *n, uint8_t proto, const uint8_t *payload,
 		return h + len;
 	}
 	out[0] = 0x45;
-	put16(out + 2, (uint16_t)(h + len));
+	buffer_write_n16(out, h, 2, (uint16_t)(h + len));
 	/* never 0: the kernel would pick one, and AH covers it (4302 3.3.3.1) */
 	if (++n->ip_id == 0)
 		n->ip_id = 1;
-	put16(out + 4, n->ip_id);
+	buffer_write_n16(out, h, 4, n->ip_id);
 	out[8] = NET_RAW_TTL;
 	out[9] = proto;
 	memcpy(out + 12, n->local_ip.ip, 4);
 	memcpy(out + 16, n->iut_ip.ip, 4);
-	put16(out + 10, inet_sum_fold(inet_sum(0, out, h)));
+	buffer_write_n16(out, h, 10, inet_sum_fold(inet_sum(0, out, h)));
 	return h + len;
 }
 
@@ -173,11 +163,13 @@ static int net_raw_v4(struct net *n, size_t got, uint8_t proto,
     size_t *hlen, size_t *total)
 {
 	const uint8_t *p = n->buf;
+	uint16_t total16;
 
-	if (got < NET_IPV4_HDR || p[0] >> 4 != 4)
+	if (got < NET_IPV4_HDR || p[0] >> 4 != 4 ||
+	    buffer_read_n16(p, got, 2, &total16) < 0)
 		return 0;
 	*hlen = (size_t)(p[0] & 0x0f) * 4;
-	*total = get16(p + 2);
+	*total = total16;
 	/* header within the packet, declared length within what came */
 	if (*hlen < NET_IPV4_HDR || *hlen > got || *total < *hlen ||
 	    *total > got || p[9] != proto)
@@ -211,7 +203,7 @@ static int net_raw_v6(struct net *n, const struct msghdr *mh,
 	}
 	memset(h, 0, NET_IPV6_HDR);
 	h[0] = 0x60;
-	put16(h + 4, (uint16_t)got);
+	buffer_write_n16(h, NET_IPV6_HDR, 4, (uint16_t)got);
 	h[6] = proto;
 	h[7] = (uint8_t)hop;
 	memcpy(h + 8, &from->sin6_addr, 16);
