@@ -60,43 +60,39 @@ void addr_format_port(const struct addr *a, char out[static ADDR_TEXT_MAX])
 	}
 }
 
+/* sockaddr_storage is aligned for every sockaddr type (POSIX), so the
+ * casts below are the socket API's own idiom. */
 socklen_t addr_to_sockaddr(const struct addr *a, struct sockaddr_storage *ss)
 {
-	struct sockaddr_in6 s6;
-	struct sockaddr_in s4;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 
 	memset(ss, 0, sizeof(*ss));
-	if (a->family == 6) {
-		memset(&s6, 0, sizeof(s6));
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons(a->port);
-		memcpy(&s6.sin6_addr, a->ip, 16);
-		memcpy(ss, &s6, sizeof(s6));
-		return sizeof(s6);
+	if (a->family != 6) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(a->port);
+		memcpy(&s4->sin_addr, a->ip, 4);
+		return sizeof(*s4);
 	}
-	memset(&s4, 0, sizeof(s4));
-	s4.sin_family = AF_INET;
-	s4.sin_port = htons(a->port);
-	memcpy(&s4.sin_addr, a->ip, 4);
-	memcpy(ss, &s4, sizeof(s4));
-	return sizeof(s4);
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(a->port);
+	memcpy(&s6->sin6_addr, a->ip, 16);
+	return sizeof(*s6);
 }
 
 void addr_from_sockaddr(const struct sockaddr_storage *ss, struct addr *a)
 {
-	struct sockaddr_in6 s6;
-	struct sockaddr_in s4;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
 
 	memset(a, 0, sizeof(*a));
 	if (ss->ss_family == AF_INET) {
-		memcpy(&s4, ss, sizeof(s4));
 		a->family = 4;
-		memcpy(a->ip, &s4.sin_addr, 4);
-		a->port = ntohs(s4.sin_port);
+		a->port = ntohs(s4->sin_port);
+		memcpy(a->ip, &s4->sin_addr, 4);
 	} else if (ss->ss_family == AF_INET6) {
-		memcpy(&s6, ss, sizeof(s6));
 		a->family = 6;
-		memcpy(a->ip, &s6.sin6_addr, 16);
-		a->port = ntohs(s6.sin6_port);
+		a->port = ntohs(s6->sin6_port);
+		memcpy(a->ip, &s6->sin6_addr, 16);
 	}
 }
