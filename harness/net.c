@@ -17,6 +17,7 @@
 
 #include "bytes.h"
 #include "err.h"
+#include "inet.h"
 #include "net_int.h"
 
 enum {
@@ -370,7 +371,7 @@ int net_send_esp(struct net *n, enum net_port port, const uint8_t *pkt,
 	}
 	if (!n->raw_ok)
 		return err_set(e, "net: no ESP over IP here: %s", n->raw_why);
-	total = net_ip_wrap(n, NET_PROTO_ESP, pkt, len, n->buf);
+	total = net_ip_wrap(n, INET_PROTO_ESP, pkt, len, n->buf);
 	if (net_raw_write(n, n->buf, total, e) < 0)
 		return -1;
 	net_own_frame(n, n->buf, total);

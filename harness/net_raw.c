@@ -74,8 +74,8 @@ void net_raw_open(struct net *n)
 	libnet_t *l;
 
 	n->raw_ok = false;
-	if ((n->raw_fd[NET_RAW_ESP] = net_raw_socket(n, NET_PROTO_ESP)) < 0 ||
-	    (n->raw_fd[NET_RAW_AH] = net_raw_socket(n, NET_PROTO_AH)) < 0) {
+	if ((n->raw_fd[NET_RAW_ESP] = net_raw_socket(n, INET_PROTO_ESP)) < 0 ||
+	    (n->raw_fd[NET_RAW_AH] = net_raw_socket(n, INET_PROTO_AH)) < 0) {
 		net_raw_close(n);
 		return;
 	}
@@ -214,7 +214,7 @@ static int net_raw_v6(struct net *n, const struct msghdr *mh,
 int net_raw_read(struct net *n, enum net_raw_sock s, struct net_packet *pkt,
     struct err *e)
 {
-	const uint8_t proto = s == NET_RAW_ESP ? NET_PROTO_ESP : NET_PROTO_AH;
+	const uint8_t proto = s == NET_RAW_ESP ? INET_PROTO_ESP : INET_PROTO_AH;
 	bool v6 = n->iut_ip.family == 6;
 	size_t off = v6 ? NET_IPV6_HDR : 0, hlen = NET_IPV6_HDR, total;
 	struct sockaddr_in6 from;
