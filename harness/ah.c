@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffer.h"
 #include "crypto.h"
 #include "err.h"
 #include "names.h"
@@ -71,31 +72,6 @@ struct ah_ip {
 	size_t total;			/* declared length */
 	uint8_t proto;			/* protocol / next header */
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 struct ah_sa *ah_sa_new(const struct ah_sa_params *p, struct err *e)
 {
@@ -215,7 +191,7 @@ static int v4_options(const uint8_t *opt, size_t len, uint8_t *img,
 static int ip_view(const uint8_t *p, size_t n, struct ah_ip *v,
     struct err *e)
 {
-	uint16_t frag;
+	uint16_t len16 = 0, frag = 0;
 
 	memset(v, 0, sizeof(*v));
 	if (n == 0)
@@ -226,7 +202,8 @@ static int ip_view(const uint8_t *p, size_t n, struct ah_ip *v,
 			return err_set(e, "%s: IPv6 header cut short (%zu < "
 			    "%d)", __func__, n, INET_IPV6_HDR);
 		v->hdr_len = INET_IPV6_HDR;
-		v->total = INET_IPV6_HDR + (size_t)get16(p + 4);
+		buffer_read_n16(p, n, 4, &len16);
+		v->total = INET_IPV6_HDR + (size_t)len16;
 		if (v->total > n)
 			return err_set(e, "%s: IPv6 payload length %zu beyond "
 			    "the %zu bytes there", __func__,
@@ -241,14 +218,15 @@ static int ip_view(const uint8_t *p, size_t n, struct ah_ip *v,
 		return err_set(e, "%s: IPv4 header cut short (%zu < %d)",
 		    __func__, n, INET_IPV4_HDR);
 	v->hdr_len = (size_t)(p[0] & 0x0f) * 4;
-	v->total = get16(p + 2);
+	buffer_read_n16(p, n, 2, &len16);
+	v->total = len16;
 	if (v->hdr_len < INET_IPV4_HDR || v->hdr_len > n)
 		return err_set(e, "%s: IPv4 header length %zu outside %d..%zu",
 		    __func__, v->hdr_len, INET_IPV4_HDR, n);
 	if (v->total < v->hdr_len || v->total > n)
 		return err_set(e, "%s: IPv4 total length %zu outside %zu..%zu",
 		    __func__, v->total, v->hdr_len, n);
-	frag = get16(p + 6);
+	buffer_read_n16(p, n, 6, &frag);
 	if (frag & (V4_FLAGS_MF | V4_FRAG_OFFSET))
 		return err_set(e, "%s: an IPv4 fragment: AH takes whole "
 		    "packets (RFC 4302 3.4.1)", __func__);
@@ -287,7 +265,7 @@ static int ah_icv(struct ah_sa *sa, const uint8_t *pkt, size_t len,
 
 	memcpy(sa->img, pkt, len);
 	zero_mutable(sa->img, v);
-	put32(hi, (uint32_t)(seq >> 32));
+	buffer_write_n32(hi, sizeof(hi), 0, (uint32_t)(seq >> 32));
 	return crypto_pkt_icv(sa->c, sa->img, len, sa->esn ? hi : NULL,
 	    sa->esn ? sizeof(hi) : 0, icv, e);
 }
@@ -339,14 +317,15 @@ static int transport(const struct ah_sa *sa, const uint8_t *ip_pkt,
 	bytes_resize(pkt, v->hdr_len + ahlen);
 	bytes_append(pkt, ip_pkt + v->hdr_len, n - v->hdr_len);
 	if (v->family == 6) {
-		put16(pkt->data + 4, (uint16_t)(total - INET_IPV6_HDR));
+		buffer_write_n16(pkt->data, pkt->len, 4,
+		    (uint16_t)(total - INET_IPV6_HDR));
 		pkt->data[6] = INET_PROTO_AH;
 	} else {
-		put16(pkt->data + 2, (uint16_t)total);
+		buffer_write_n16(pkt->data, pkt->len, 2, (uint16_t)total);
 		pkt->data[9] = INET_PROTO_AH;
-		put16(pkt->data + 10, 0);
-		put16(pkt->data + 10, inet_sum_fold(inet_sum(0, pkt->data,
-		    v->hdr_len)));
+		buffer_write_n16(pkt->data, pkt->len, 10, 0);
+		buffer_write_n16(pkt->data, pkt->len, 10,
+		    inet_sum_fold(inet_sum(0, pkt->data, v->hdr_len)));
 	}
 	v->total = total;
 	v->proto = INET_PROTO_AH;
@@ -407,9 +386,10 @@ int ah_protect(struct ah_sa *sa, const uint8_t *ip_pkt, size_t n,
 	ah = pkt.data + v.hdr_len;
 	ah[0] = nh;
 	ah[1] = (uint8_t)(ahlen / 4 - 2);
-	put16(ah + 2, 0);
-	put32(ah + 4, o->spi_given ? o->spi : sa->spi);
-	put32(ah + 8, (uint32_t)seq);
+	buffer_write_n16(pkt.data, pkt.len, v.hdr_len + 2, 0);
+	buffer_write_n32(pkt.data, pkt.len, v.hdr_len + 4,
+	    o->spi_given ? o->spi : sa->spi);
+	buffer_write_n32(pkt.data, pkt.len, v.hdr_len + 8, (uint32_t)seq);
 	if (ah_icv(sa, pkt.data, pkt.len, &v, seq, ah + AH_HDR_LEN, e) < 0)
 		goto out;
 	if (o->corrupt_icv)
@@ -436,6 +416,7 @@ enum esp_verdict ah_verify(struct ah_sa *sa, const uint8_t *ip_pkt,
 	struct ah_ip v;
 	const uint8_t *ah;
 	size_t left, ahlen;
+	uint32_t seq32;
 	uint8_t hi[AH_ESN_HI_LEN];
 	enum esp_verdict verdict;
 
@@ -449,14 +430,16 @@ enum esp_verdict ah_verify(struct ah_sa *sa, const uint8_t *ip_pkt,
 		return ESP_TRUNCATED;
 	ah = ip_pkt + v.hdr_len;
 	rx->next_header = ah[0];
-	rx->spi = get32(ah + 4);
+	if (buffer_read_n32(ip_pkt, v.total, v.hdr_len + 4, &rx->spi) < 0 ||
+	    buffer_read_n32(ip_pkt, v.total, v.hdr_len + 8, &seq32) < 0)
+		return ESP_TRUNCATED;
 	if (rx->spi != sa->spi)		/* 3.4.2: no such SA */
 		return ESP_WRONG_SPI;
 	ahlen = ((size_t)ah[1] + 2) * 4;
 	if (!ah_len_ok(sa, v.family, ahlen) || ahlen > left)
 		return ESP_TRUNCATED;
 	/* 3.4.3: the window before the ICV, updated only after it. */
-	rx->seq = esp_window_infer(&sa->w, get32(ah + 8));
+	rx->seq = esp_window_infer(&sa->w, seq32);
 	verdict = esp_window_check(&sa->w, rx->seq);
 	if (verdict != ESP_OK)
 		return verdict;
@@ -464,7 +447,7 @@ enum esp_verdict ah_verify(struct ah_sa *sa, const uint8_t *ip_pkt,
 	memcpy(sa->img, ip_pkt, v.total);
 	zero_mutable(sa->img, &v);
 	memset(sa->img + v.hdr_len + AH_HDR_LEN, 0, sa->icv_len);
-	put32(hi, (uint32_t)(rx->seq >> 32));
+	buffer_write_n32(hi, sizeof(hi), 0, (uint32_t)(rx->seq >> 32));
 	if (crypto_pkt_icv_verify(sa->c, sa->img, v.total, sa->esn ? hi : NULL,
 	    sa->esn ? sizeof(hi) : 0, ah + AH_HDR_LEN, NULL) < 0)
 		return ESP_BAD_ICV;

@@ -30,17 +30,42 @@ const uint8_t *buffer_cursor(const struct buffer_reader *r)
 	return r->data ? r->data + r->pos : NULL;
 }
 
-int buffer_get_uint(struct buffer_reader *r, size_t nbytes, uint64_t *v)
+/* The big-endian field of nbytes (1..8) at p[off], if all of it lies
+ * inside p[0..len). Every bounded read goes through here. */
+static int read_uint(const uint8_t *p, size_t len, size_t off, size_t nbytes,
+    uint64_t *v)
 {
 	uint64_t x = 0;
 	size_t i;
 
-	if (nbytes < 1 || nbytes > 8 || buffer_remaining(r) < nbytes)
+	if (nbytes < 1 || nbytes > 8 || off > len || len - off < nbytes)
 		return -1;
 	for (i = 0; i < nbytes; i++)
-		x = x << 8 | r->data[r->pos + i];
-	r->pos += nbytes;
+		x = x << 8 | p[off + i];
 	*v = x;
+	return 0;
+}
+
+/* Writes the low nbytes (1..8) of v big-endian at p[off], if all of it
+ * lies inside p[0..len). Every bounded write goes through here. */
+static int write_uint(uint8_t *p, size_t len, size_t off, size_t nbytes,
+    uint64_t v)
+{
+	size_t i;
+
+	if (nbytes < 1 || nbytes > 8 || off > len || len - off < nbytes)
+		return -1;
+	for (i = 0; i < nbytes; i++)
+		p[off + i] = (uint8_t)(v >> (8 * (nbytes - 1 - i)));
+	return 0;
+}
+
+int buffer_get_uint(struct buffer_reader *r, size_t nbytes, uint64_t *v)
+{
+	if (r->data == NULL ||
+	    read_uint(r->data, r->end, r->pos, nbytes, v) < 0)
+		return -1;
+	r->pos += nbytes;
 	return 0;
 }
 
@@ -168,12 +193,9 @@ int buffer_sub(struct buffer_reader *r, size_t n, struct buffer_reader *sub)
 int buffer_put_uint(struct bytes *b, size_t nbytes, uint64_t v)
 {
 	uint8_t tmp[8];
-	size_t i;
 
-	if (nbytes < 1 || nbytes > 8)
+	if (write_uint(tmp, nbytes, 0, nbytes, v) < 0)
 		return -1;
-	for (i = 0; i < nbytes; i++)
-		tmp[i] = (uint8_t)(v >> (8 * (nbytes - 1 - i)));
 	return bytes_append(b, tmp, nbytes);
 }
 
@@ -218,13 +240,7 @@ int buffer_put_zeros(struct bytes *b, size_t n)
 
 int buffer_patch_uint(struct bytes *b, size_t off, size_t nbytes, uint64_t v)
 {
-	size_t i;
-
-	if (nbytes < 1 || nbytes > 8 || off > b->len || b->len - off < nbytes)
-		return -1;
-	for (i = 0; i < nbytes; i++)
-		b->data[off + i] = (uint8_t)(v >> (8 * (nbytes - 1 - i)));
-	return 0;
+	return write_uint(b->data, b->len, off, nbytes, v);
 }
 
 int buffer_patch_u8(struct bytes *b, size_t off, uint8_t v)
@@ -240,4 +256,59 @@ int buffer_patch_u16(struct bytes *b, size_t off, uint16_t v)
 int buffer_patch_u32(struct bytes *b, size_t off, uint32_t v)
 {
 	return buffer_patch_uint(b, off, 4, v);
+}
+
+int buffer_read_n8(const uint8_t *p, size_t len, size_t off, uint8_t *v)
+{
+	uint64_t x;
+
+	if (read_uint(p, len, off, 1, &x) < 0)
+		return -1;
+	*v = (uint8_t)x;
+	return 0;
+}
+
+int buffer_read_n16(const uint8_t *p, size_t len, size_t off, uint16_t *v)
+{
+	uint64_t x;
+
+	if (read_uint(p, len, off, 2, &x) < 0)
+		return -1;
+	*v = (uint16_t)x;
+	return 0;
+}
+
+int buffer_read_n32(const uint8_t *p, size_t len, size_t off, uint32_t *v)
+{
+	uint64_t x;
+
+	if (read_uint(p, len, off, 4, &x) < 0)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int buffer_read_n64(const uint8_t *p, size_t len, size_t off, uint64_t *v)
+{
+	return read_uint(p, len, off, 8, v);
+}
+
+int buffer_write_n8(uint8_t *p, size_t len, size_t off, uint8_t v)
+{
+	return write_uint(p, len, off, 1, v);
+}
+
+int buffer_write_n16(uint8_t *p, size_t len, size_t off, uint16_t v)
+{
+	return write_uint(p, len, off, 2, v);
+}
+
+int buffer_write_n32(uint8_t *p, size_t len, size_t off, uint32_t v)
+{
+	return write_uint(p, len, off, 4, v);
+}
+
+int buffer_write_n64(uint8_t *p, size_t len, size_t off, uint64_t v)
+{
+	return write_uint(p, len, off, 8, v);
 }

@@ -83,4 +83,18 @@ int buffer_patch_u16(struct bytes *b, size_t off, uint16_t v);
 int buffer_patch_u32(struct bytes *b, size_t off, uint32_t v);
 int buffer_patch_uint(struct bytes *b, size_t off, size_t nbytes, uint64_t v);
 
+/* Fixed regions: memory the caller owns (a header being filled in, a
+ * packet already received), read and written at an offset, big-endian.
+ * Each call checks that the whole field lies inside p[0..len): -1 when it
+ * does not, and then nothing is read or written (*v keeps its value), as
+ * iked's ibuf_set_n16 fails on a field past the end. */
+int buffer_read_n8(const uint8_t *p, size_t len, size_t off, uint8_t *v);
+int buffer_read_n16(const uint8_t *p, size_t len, size_t off, uint16_t *v);
+int buffer_read_n32(const uint8_t *p, size_t len, size_t off, uint32_t *v);
+int buffer_read_n64(const uint8_t *p, size_t len, size_t off, uint64_t *v);
+int buffer_write_n8(uint8_t *p, size_t len, size_t off, uint8_t v);
+int buffer_write_n16(uint8_t *p, size_t len, size_t off, uint16_t v);
+int buffer_write_n32(uint8_t *p, size_t len, size_t off, uint32_t v);
+int buffer_write_n64(uint8_t *p, size_t len, size_t off, uint64_t v);
+
 #endif

@@ -203,12 +203,12 @@ out:
 static void decode_frame_heading(const struct pcapfile_frame *f, char *out,
     size_t outlen)
 {
-	char src[PCAPFILE_ENDPOINT_TEXT], dst[PCAPFILE_ENDPOINT_TEXT], when[32];
+	char src[ADDR_TEXT_MAX], dst[ADDR_TEXT_MAX], when[32];
 	time_t secs = (time_t)(f->ts_usec / 1000000);
 	struct tm tm;
 
-	pcapfile_endpoint_format(&f->src, src);
-	pcapfile_endpoint_format(&f->dst, dst);
+	addr_format_port(&f->src, src);
+	addr_format_port(&f->dst, dst);
 	if (gmtime_r(&secs, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		snprintf(when, sizeof(when), "%llu", (unsigned long long)secs);

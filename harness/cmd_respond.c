@@ -64,7 +64,7 @@ enum rsp_kind {
 struct rsp_sock {
 	int fd;
 	enum rsp_kind kind;
-	struct ike_addr local;
+	struct addr local;
 };
 
 /* Where the counters go, and the generation last written. */
@@ -202,61 +202,12 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 	return 0;
 }
 
-static socklen_t rsp_sockaddr(const struct ike_addr *a,
-    struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(a->port);
-		memcpy(&s6->sin6_addr, a->ip, 16);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons(a->port);
-	memcpy(&s4->sin_addr, a->ip, 4);
-	return sizeof(*s4);
-}
-
-static void rsp_addr_of(const struct sockaddr_storage *ss, struct ike_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-		a->family = 6;
-		memcpy(a->ip, &s6->sin6_addr, 16);
-		a->port = ntohs(s6->sin6_port);
-	} else {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-		a->family = 4;
-		memcpy(a->ip, &s4->sin_addr, 4);
-		a->port = ntohs(s4->sin_port);
-	}
-}
-
-static void rsp_addr_text(const struct ike_addr *a, char *out, size_t n)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->ip, ip, sizeof(ip));
-	snprintf(out, n, a->family == 6 ? "[%s]:%u" : "%s:%u", ip, a->port);
-}
-
-static void rsp_inet_of(const struct ike_addr *a, struct inet_addr *i)
-{
-	memset(i, 0, sizeof(*i));
-	i->family = a->family;
-	memcpy(i->ip, a->ip, a->family == 6 ? 16 : 4);
-}
-
-static int rsp_bind(const struct ike_addr *a, struct err *e)
+static int rsp_bind(const struct addr *a, struct err *e)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = rsp_sockaddr(a, &ss);
+	socklen_t len = addr_to_sockaddr(a, &ss);
 	int fd, one = 1;
-	char t[80];
+	char t[ADDR_TEXT_MAX];
 
 	fd = socket(a->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -264,7 +215,7 @@ static int rsp_bind(const struct ike_addr *a, struct err *e)
 	if (a->family == 6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
-		rsp_addr_text(a, t, sizeof(t));
+		addr_format_port(a, t);
 		err_set(e, "bind %s: %s", t, strerror(errno));
 		close(fd);
 		return -1;
@@ -275,15 +226,15 @@ static int rsp_bind(const struct ike_addr *a, struct err *e)
 /* A raw socket of one protocol on address a, or -1 with the reason in
  * *e. IPv6: the destination of each packet comes with it (RFC 3542
  * IPV6_RECVPKTINFO); IPv4 AH: answers are written whole (IP_HDRINCL). */
-static int rsp_raw(const struct ike_addr *a, int proto, struct err *e)
+static int rsp_raw(const struct addr *a, int proto, struct err *e)
 {
 	struct sockaddr_storage ss;
-	struct ike_addr any = *a;
+	struct addr any = *a;
 	socklen_t len;
 	int fd, one = 1, rc;
 
 	any.port = 0;
-	len = rsp_sockaddr(&any, &ss);
+	len = addr_to_sockaddr(&any, &ss);
 	fd = socket(ss.ss_family, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return err_set(e, "raw socket for IP protocol %d: %s", proto,
@@ -310,7 +261,7 @@ static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
     FILE *log, struct err *e)
 {
 	static const enum rsp_kind raw[2] = { RSP_RAW_ESP, RSP_RAW_AH };
-	struct ike_addr base[2];
+	struct addr base[2];
 	unsigned ports[2] = { o->port, o->natt_port };
 	size_t nb = 0, i, j;
 	struct err re;
@@ -318,12 +269,12 @@ static int rsp_open(const struct rsp_opts *o, struct rsp_sock *s, size_t *n,
 
 	*n = 0;
 	if (o->listen) {
-		if (ike_addr_parse(o->listen, &base[0], e) < 0)
+		if (addr_parse(o->listen, &base[0], e) < 0)
 			return err_prefix(e, "--listen");
 		nb = 1;
 	} else {
-		ike_addr_parse("0.0.0.0", &base[nb++], e);
-		ike_addr_parse("::", &base[nb++], e);
+		addr_parse("0.0.0.0", &base[nb++], e);
+		addr_parse("::", &base[nb++], e);
 	}
 	for (j = 0; j < 2; j++) {
 		if (ports[j] == 0)
@@ -400,7 +351,7 @@ struct rsp_dgram {
 	size_t off;
 	struct sockaddr_storage from;
 	socklen_t flen;
-	struct ike_addr src, dst;	/* outer addresses */
+	struct addr src, dst;	/* outer addresses */
 };
 
 /* The engine's answer to one IKE message, appended to out. */
@@ -421,13 +372,13 @@ static int rsp_answer(struct respond *r, const uint8_t *p, size_t n,
 static void rsp_ike(struct respond *r, const struct rsp_sock *s,
     struct rsp_dgram *d, struct bytes *out)
 {
-	char peer[80];
+	char peer[ADDR_TEXT_MAX];
 	struct err he;
 	size_t off = s->kind == RSP_NATT ? 4 : 0;
 
 	r->cfg.peer = d->src;
 	r->cfg.local = s->local;
-	rsp_addr_text(&r->cfg.peer, peer, sizeof(peer));
+	addr_format_port(&r->cfg.peer, peer);
 	r->peer_text = peer;
 	out->len = 0;
 	if (off && bytes_append(out, "\0\0\0\0", 4) < 0) {
@@ -449,13 +400,10 @@ static void rsp_ike(struct respond *r, const struct rsp_sock *s,
 static void rsp_esp(struct respond *r, struct rsp_dgram *d,
     struct bytes *out)
 {
-	struct inet_addr src, dst;
 	struct err e;
 
-	rsp_inet_of(&d->src, &src);
-	rsp_inet_of(&d->dst, &dst);
-	if (respond_esp_input(r->esp, d->buf + d->off, d->len, &src, &dst, out,
-	    &e) < 0 && r->log)
+	if (respond_esp_input(r->esp, d->buf + d->off, d->len, &d->src, &d->dst,
+	    out, &e) < 0 && r->log)
 		fprintf(r->log, "! ESP: %s\n", e.text);
 }
 
@@ -548,7 +496,7 @@ static int rsp_read(const struct rsp_sock *s, struct rsp_dgram *d,
 		    err_set(e, "recvmsg: %s", strerror(errno));
 	d->flen = mh.msg_namelen;
 	d->len = (size_t)got;
-	rsp_addr_of(&d->from, &d->src);
+	addr_from_sockaddr(&d->from, &d->src);
 	d->dst = s->local;
 	if (s->kind == RSP_IKE || s->kind == RSP_NATT)
 		return 1;
@@ -564,7 +512,7 @@ static void rsp_send(const struct respond *r, const struct rsp_sock *s,
 {
 	const uint8_t *p = out->data;
 	size_t n = out->len;
-	char peer[80];
+	char peer[ADDR_TEXT_MAX];
 
 	if (s->kind == RSP_RAW_AH && s->local.family == 6) {
 		if (n < RSP_IPV6_HDR)
@@ -574,7 +522,7 @@ static void rsp_send(const struct respond *r, const struct rsp_sock *s,
 	}
 	if (sendto(s->fd, p, n, 0, (const struct sockaddr *)&d->from,
 	    d->flen) < 0 && r->log) {
-		rsp_addr_text(&d->src, peer, sizeof(peer));
+		addr_format_port(&d->src, peer);
 		fprintf(r->log, "! sendto %s: %s\n", peer, strerror(errno));
 	}
 }
@@ -719,16 +667,6 @@ static int rsp_peer_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
 	return 1;
 }
 
-static unsigned long long rsp_spi(const uint8_t s[static IKE_SPI_LEN])
-{
-	unsigned long long v = 0;
-	int i;
-
-	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | s[i];
-	return v;
-}
-
 /* The initiator's SA events, as the engine logs a responder's. */
 static void rsp_log_sa(FILE *log, const struct ike_sa *sa, const char *what)
 {
@@ -739,7 +677,8 @@ static void rsp_log_sa(FILE *log, const struct ike_sa *sa, const char *what)
 		return;
 	ike_proposal_format(&sa->proposal, alg, sizeof(alg));
 	fprintf(log, "= IKE SA %016llx/%016llx %s: %s, %zu CHILD SA%s\n",
-	    rsp_spi(sa->spi_i), rsp_spi(sa->spi_r), what, alg, sa->nchild,
+	    (unsigned long long)ike_spi_u64(sa->spi_i),
+	    (unsigned long long)ike_spi_u64(sa->spi_r), what, alg, sa->nchild,
 	    sa->nchild == 1 ? "" : "s");
 	for (k = 0; k < sa->nchild; k++) {
 		const uint8_t *i = sa->child[k].spi_in, *o = sa->child[k].spi_out;
@@ -765,10 +704,10 @@ static int rsp_initiate(const struct rsp_opts *o, struct ike_config *cfg,
 	int rc = -1;
 
 	memset(&rx, 0, sizeof(rx));
-	if (ike_addr_parse(o->initiate, &cfg->peer, e) < 0)
+	if (addr_parse(o->initiate, &cfg->peer, e) < 0)
 		return err_prefix(e, "--initiate");
 	cfg->peer.port = (uint16_t)o->port;
-	len = rsp_sockaddr(&cfg->peer, &ss);
+	len = addr_to_sockaddr(&cfg->peer, &ss);
 	pe.fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (pe.fd < 0 || connect(pe.fd, (struct sockaddr *)&ss, len) < 0) {
 		err_set(e, "connect %s: %s", o->initiate, strerror(errno));
@@ -776,7 +715,7 @@ static int rsp_initiate(const struct rsp_opts *o, struct ike_config *cfg,
 	}
 	len = sizeof(ss);
 	if (getsockname(pe.fd, (struct sockaddr *)&ss, &len) == 0)
-		rsp_addr_of(&ss, &cfg->local);
+		addr_from_sockaddr(&ss, &cfg->local);
 	/* Offer every selector; the responder narrows (RFC 7296 2.9). */
 	cfg->ts_peer.n = 0;
 	if (ike_ts_add_prefix(&cfg->ts_peer, "0.0.0.0/0", e) < 0 ||
@@ -852,7 +791,7 @@ static int rsp_serve_main(const struct rsp_opts *o, struct respond_conf *rc,
 	struct rsp_stats st = { o->stats, 0, false };
 	struct respond r;
 	size_t n = 0, i;
-	char t[80];
+	char t[ADDR_TEXT_MAX];
 	int status = 1;
 
 	if (respond_init(&r, &rc->cfg, e) < 0) {
@@ -874,7 +813,7 @@ static int rsp_serve_main(const struct rsp_opts *o, struct respond_conf *rc,
 	if (o->pidfile && rsp_write_pid(o->pidfile, e) < 0)
 		goto out;
 	for (i = 0; log && i < n; i++) {
-		rsp_addr_text(&s[i].local, t, sizeof(t));
+		addr_format_port(&s[i].local, t);
 		if (s[i].kind == RSP_RAW_ESP || s[i].kind == RSP_RAW_AH)
 			inet_ntop(s[i].local.family == 6 ? AF_INET6 : AF_INET,
 			    s[i].local.ip, t, sizeof(t));	/* no port */

@@ -69,20 +69,6 @@ const char *esp_verdict_name(enum esp_verdict v)
 	return "<UNKNOWN>";
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
 struct esp_sa *esp_sa_new(const struct esp_sa_params *p, struct err *e)
 {
 	struct esp_sa *sa;
@@ -268,13 +254,13 @@ int esp_encap(struct esp_sa *sa, uint8_t next_header,
 	/* The payload may already sit where it goes: move it first. */
 	if (esp_cleartext(sa, next_header, payload, len, o, ct, e) < 0)
 		return -1;
-	put32(out, o->spi_given ? o->spi : sa->spi);
-	put32(out + 4, (uint32_t)seq);
-	put32(hi, (uint32_t)(seq >> 32));
+	buffer_write_n32(out, cap, 0, o->spi_given ? o->spi : sa->spi);
+	buffer_write_n32(out, cap, 4, (uint32_t)seq);
+	buffer_write_n32(hi, sizeof(hi), 0, (uint32_t)(seq >> 32));
 	if (o->iv_given)
 		iv = o->iv;
 	else if (sa->seq_iv)
-		put64(iv_buf, seq);
+		buffer_write_n64(iv_buf, sizeof(iv_buf), 0, seq);
 	else if (sa->iv_len && crypto_random(iv_buf, sa->iv_len, e) < 0)
 		return -1;
 	if (sa->iv_len)
@@ -380,7 +366,7 @@ enum esp_verdict esp_decap(struct esp_sa *sa, const uint8_t *pkt,
 	/* 3.4.3: duplicates and numbers left of the window are dropped
 	 * before the ICV is computed (A2.2 for the high half). */
 	rx->seq = esp_window_infer(&sa->win, seq_low);
-	put32(hi, (uint32_t)(rx->seq >> 32));
+	buffer_write_n32(hi, sizeof(hi), 0, (uint32_t)(rx->seq >> 32));
 	v = esp_window_check(&sa->win, rx->seq);
 	if (v != ESP_OK)
 		return v;

@@ -371,8 +371,8 @@ static size_t ev_addr_len(int family)
 	return family == 6 ? 16 : 4;
 }
 
-int evidence_add_esp(struct evidence *ev, const struct inet_addr *src,
-    const struct inet_addr *dst, const struct esp_sa_params *p,
+int evidence_add_esp(struct evidence *ev, const struct addr *src,
+    const struct addr *dst, const struct esp_sa_params *p,
     struct err *e)
 {
 	struct ev_esp n, *slot = NULL;

@@ -59,7 +59,7 @@
 struct crypto_ike_suite;
 struct crypto_ike_keys;
 struct esp_sa_params;
-struct inet_addr;
+struct addr;
 struct err;
 
 /* The file names evidence_write appends to its prefix, and the names
@@ -95,8 +95,8 @@ int evidence_add_ike(struct evidence *ev, const uint8_t spi_i[static 8],
  * is not known; family then comes from the other, or is 4 when both are
  * NULL). A second record with the same family, addresses and SPI
  * replaces the first. */
-int evidence_add_esp(struct evidence *ev, const struct inet_addr *src,
-    const struct inet_addr *dst, const struct esp_sa_params *p,
+int evidence_add_esp(struct evidence *ev, const struct addr *src,
+    const struct addr *dst, const struct esp_sa_params *p,
     struct err *e);
 
 /* How many records, and how Wireshark 4.0 takes the i-th one; note

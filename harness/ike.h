@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "bytes.h"
 #include "codec.h"
 #include "crypto.h"
@@ -135,14 +136,8 @@ void ike_proposal_format(const struct ike_proposal *p, char *out,
 /* ------------------------------------------------------------------ */
 /* Addresses and traffic selectors                                     */
 
-/* An IP address and UDP port, as NAT detection hashes them (2.23). */
-struct ike_addr {
-	int family;		/* 4 or 6 */
-	uint8_t ip[16];		/* 4 bytes used for IPv4 */
-	uint16_t port;
-};
-/* "192.0.2.1", "2001:db8::1" (port left 0). */
-int ike_addr_parse(const char *text, struct ike_addr *a, struct err *e);
+/* Addresses are struct addr (addr.h): NAT detection hashes address and
+ * port (2.23). */
 
 /* One traffic selector (RFC 7296 3.13.1). */
 struct ike_ts {
@@ -216,7 +211,7 @@ struct ike_config {
 	/* Initiator: what TSi/TSr propose. Responder: what TSi/TSr may hold
 	 * (narrowed to these). ts_local is our side. */
 	struct ike_ts_list ts_local, ts_peer;
-	struct ike_addr local, peer;	/* for NAT-D notifies */
+	struct addr local, peer;	/* for NAT-D notifies */
 	bool nat_detection;		/* send NAT-D in IKE_SA_INIT (default) */
 	bool initial_contact;		/* N(INITIAL_CONTACT) in IKE_AUTH */
 	/* Transport mode (RFC 7296 1.3.1, N(USE_TRANSPORT_MODE)): the
@@ -345,6 +340,8 @@ void ike_msg_free(struct ike_msg *m);
  * empty SK payload is appended and m->inner is an empty chain. */
 int ike_msg_new(const struct ike_sa *sa, unsigned exchange, bool response,
     uint32_t message_id, bool protect, struct ike_msg *m, struct err *e);
+/* An SPI as the 64-bit number the header fields spi_i and spi_r hold. */
+uint64_t ike_spi_u64(const uint8_t spi[static IKE_SPI_LEN]);
 
 /* How ike_msg_encode protects SK (all zero: the careful sender). */
 struct ike_sk_opts {
@@ -391,6 +388,11 @@ struct ike_rx {
 int ike_rx_decode(const struct ike_sa *sa, const uint8_t *p, size_t n,
     bool own_keys, struct ike_rx *rx, struct err *e);
 void ike_rx_free(struct ike_rx *rx);
+/* An error response to rx: N(type, data) alone (protected or not); sets
+ * sa->refused. */
+int ike_refuse(struct ike_sa *sa, const struct ike_rx *rx, bool protect,
+    unsigned type, const uint8_t *data, size_t len, struct ike_msg *m,
+    struct err *e);
 /* The nth (1-based) payload of type ptype: in the inner chain when
  * there is one, else in the clear part. */
 struct codec_node *ike_rx_find(const struct ike_rx *rx, unsigned ptype,
@@ -418,7 +420,7 @@ struct codec_node *ike_notify_add(struct codec_node *parent,
 
 /* NAT_DETECTION_*_IP data: SHA-1(SPIi | SPIr | IP | port) (2.23). */
 int ike_natd_hash(const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *a,
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *a,
     struct bytes *out, struct err *e);
 /* What the NAT detection notifies of one received message say (2.23). */
 struct ike_natd {
@@ -444,8 +446,8 @@ struct ike_natd {
  * hashing fails. */
 int ike_natd_check(const struct codec_node *msg,
     const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *src,
-    const struct ike_addr *dst, struct ike_natd *out, struct err *e);
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *src,
+    const struct addr *dst, struct ike_natd *out, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* Default messages (each a tree the caller may still edit)           */

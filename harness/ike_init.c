@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buffer.h"
 #include "ike_int.h"
 #include "names.h"
 
@@ -171,7 +172,7 @@ static enum ike_result init_retry(struct ike_sa *sa, const struct ike_rx *rx,
 {
 	struct codec_node *n;
 	const struct bytes *d;
-	unsigned group;
+	uint16_t group = 0;
 
 	if ((n = ike_rx_notify(rx, N_COOKIE)) != NULL) {
 		d = ike_get_data(n, "data");
@@ -191,7 +192,7 @@ static enum ike_result init_retry(struct ike_sa *sa, const struct ike_rx *rx,
 		    d->len);
 		return IKE_R_FAIL;
 	}
-	group = (unsigned)d->data[0] << 8 | d->data[1];
+	buffer_read_n16(d->data, d->len, 0, &group);
 	if (!offered_group(sa, group)) {
 		err_set(e, "IKE_SA_INIT: INVALID_KE_PAYLOAD asks for %s, which we did not offer",
 		    names_get(NAMES_T_DH, group));

@@ -39,10 +39,6 @@ int ike_ke_payload_add(struct codec_node *parent, const struct crypto_dh *dh,
 /* The message ID of a response to a request with message_id. */
 int ike_response_msg(struct ike_sa *sa, const struct ike_rx *rx,
     bool protect, struct ike_msg *m, struct err *e);
-/* An error response: N(type, data) alone; sets sa->refused. */
-int ike_refuse(struct ike_sa *sa, const struct ike_rx *rx, bool protect,
-    unsigned type, const uint8_t *data, size_t len, struct ike_msg *m,
-    struct err *e);
 
 /* CHILD SA negotiation shared by IKE_AUTH and CREATE_CHILD_SA. */
 /* Initiator: our CHILD SA proposals of cfg->esp, ESP or AH (new inbound

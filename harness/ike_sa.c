@@ -201,13 +201,13 @@ struct codec_node *ike_notify_add(struct codec_node *parent,
 
 /* ---- messages -------------------------------------------------------- */
 
-static uint64_t spi_u64(const uint8_t s[static IKE_SPI_LEN])
+uint64_t ike_spi_u64(const uint8_t spi[static IKE_SPI_LEN])
 {
 	uint64_t v = 0;
-	int i;
+	size_t i;
 
 	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | s[i];
+		v = v << 8 | spi[i];
 	return v;
 }
 
@@ -226,8 +226,8 @@ int ike_msg_new(const struct ike_sa *sa, unsigned exchange, bool response,
 	m->inner = NULL;
 	if ((m->hdr = codec_message_new()) == NULL)
 		return err_set(e, "%s: out of memory", __func__);
-	if (ike_set(m->hdr, "spi_i", spi_u64(sa->spi_i)) < 0 ||
-	    ike_set(m->hdr, "spi_r", spi_u64(sa->spi_r)) < 0 ||
+	if (ike_set(m->hdr, "spi_i", ike_spi_u64(sa->spi_i)) < 0 ||
+	    ike_set(m->hdr, "spi_r", ike_spi_u64(sa->spi_r)) < 0 ||
 	    ike_set(m->hdr, "exchange_type", exchange) < 0 ||
 	    ike_set(m->hdr, "flags.initiator", sa->initiator) < 0 ||
 	    ike_set(m->hdr, "flags.response", response) < 0 ||
@@ -251,7 +251,7 @@ fail:
 /* ---- NAT detection ---------------------------------------------------- */
 
 int ike_natd_hash(const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *a,
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *a,
     struct bytes *out, struct err *e)
 {
 	uint8_t buf[2 * IKE_SPI_LEN + 16 + 2];
@@ -269,7 +269,7 @@ int ike_natd_hash(const uint8_t spi_i[static IKE_SPI_LEN],
 /* Whether a notify's data is the hash of a. */
 static int natd_same(const struct bytes *got,
     const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *a,
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *a,
     bool *same, struct err *e)
 {
 	struct bytes h = BYTES_EMPTY;
@@ -283,8 +283,8 @@ static int natd_same(const struct bytes *got,
 
 int ike_natd_check(const struct codec_node *msg,
     const uint8_t spi_i[static IKE_SPI_LEN],
-    const uint8_t spi_r[static IKE_SPI_LEN], const struct ike_addr *src,
-    const struct ike_addr *dst, struct ike_natd *out, struct err *e)
+    const uint8_t spi_r[static IKE_SPI_LEN], const struct addr *src,
+    const struct addr *dst, struct ike_natd *out, struct err *e)
 {
 	const struct codec_node *n;
 	const struct bytes *d;
@@ -328,7 +328,7 @@ int ike_id_parse(const char *text, unsigned *type, struct bytes *data,
 {
 	const char *colon = strchr(text, ':');
 	const char *v;
-	struct ike_addr a;
+	struct addr a;
 	size_t tl;
 
 	if (colon == NULL)
@@ -336,14 +336,14 @@ int ike_id_parse(const char *text, unsigned *type, struct bytes *data,
 	tl = (size_t)(colon - text);
 	v = colon + 1;
 	if (tl == 4 && strncmp(text, "ipv4", 4) == 0) {
-		if (ike_addr_parse(v, &a, e) < 0 || a.family != 4)
+		if (addr_parse(v, &a, e) < 0 || a.family != 4)
 			return err_set(e, "%s: `%s' is not an IPv4 address",
 			    __func__, v);
 		*type = ID_IPV4_ADDR;
 		return bytes_set(data, a.ip, 4);
 	}
 	if (tl == 4 && strncmp(text, "ipv6", 4) == 0) {
-		if (ike_addr_parse(v, &a, e) < 0 || a.family != 6)
+		if (addr_parse(v, &a, e) < 0 || a.family != 6)
 			return err_set(e, "%s: `%s' is not an IPv6 address",
 			    __func__, v);
 		*type = ID_IPV6_ADDR;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buffer.h"
 #include "ike_int.h"
 #include "names.h"
 
@@ -125,8 +126,7 @@ static void header_values(struct ike_rx *rx, const uint8_t *p, size_t n)
 	rx->exchange = p[18];
 	rx->response = (p[19] & 0x20) != 0;
 	rx->initiator = (p[19] & 0x08) != 0;
-	rx->message_id = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 |
-	    (uint32_t)p[22] << 8 | p[23];
+	buffer_read_n32(p, n, 20, &rx->message_id);	/* n >= 28 */
 }
 
 static int unprotect(const struct ike_sa *sa, const uint8_t *p, size_t n,

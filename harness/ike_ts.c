@@ -6,27 +6,13 @@
 #include "ike.h"
 #include "names.h"
 
-int ike_addr_parse(const char *text, struct ike_addr *a, struct err *e)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, text, a->ip) == 1) {
-		a->family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, a->ip) == 1) {
-		a->family = 6;
-		return 0;
-	}
-	return err_set(e, "`%s' is not an IP address", text);
-}
-
 int ike_ts_add_prefix(struct ike_ts_list *l, const char *text,
     struct err *e)
 {
 	char buf[64];
 	const char *slash = strchr(text, '/');
 	size_t n = slash ? (size_t)(slash - text) : strlen(text), len, i;
-	struct ike_addr a;
+	struct addr a;
 	struct ike_ts *t;
 	unsigned long plen;
 	char *end;
@@ -38,7 +24,7 @@ int ike_ts_add_prefix(struct ike_ts_list *l, const char *text,
 		return err_set(e, "%s: `%s' too long", __func__, text);
 	memcpy(buf, text, n);
 	buf[n] = '\0';
-	if (ike_addr_parse(buf, &a, e) < 0)
+	if (addr_parse(buf, &a, e) < 0)
 		return -1;
 	len = a.family == 4 ? 4 : 16;
 	plen = len * 8;

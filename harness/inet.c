@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buffer.h"
 #include "err.h"
 
 enum {
@@ -16,53 +17,6 @@ enum {
 	INET_MAX_LEN = 65535,		/* any 16-bit length field */
 	PSEUDO_MAX = 40,		/* the IPv6 pseudo-header */
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static size_t addr_len(int family)
-{
-	return family == 4 ? 4 : 16;
-}
-
-int inet_addr_parse(const char *text, struct inet_addr *a, struct err *e)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, text, a->ip) == 1) {
-		a->family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, a->ip) == 1) {
-		a->family = 6;
-		return 0;
-	}
-	return err_set(e, "%s: `%s' is not an IPv4 or IPv6 address",
-	    __func__, text);
-}
-
-void inet_addr_format(const struct inet_addr *a, char *out, size_t outlen)
-{
-	if (outlen == 0)
-		return;
-	if ((a->family != 4 && a->family != 6) ||
-	    inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->ip, out,
-	    (socklen_t)outlen) == NULL)
-		snprintf(out, outlen, "<no address>");
-}
-
-bool inet_addr_equal(const struct inet_addr *a, const struct inet_addr *b)
-{
-	return a->family == b->family && (a->family == 4 || a->family == 6) &&
-	    memcmp(a->ip, b->ip, addr_len(a->family)) == 0;
-}
 
 uint8_t inet_echo_request_type(int family)
 {
@@ -83,7 +37,7 @@ uint32_t inet_sum(uint32_t sum, const uint8_t *p, size_t n)
 	size_t i;
 
 	for (i = 0; i + 1 < n; i += 2)
-		s += get16(p + i);
+		s += (uint32_t)p[i] << 8 | p[i + 1];
 	if (n % 2)
 		s += (uint32_t)p[n - 1] << 8;
 	while (s >> 16)
@@ -102,17 +56,17 @@ uint16_t inet_sum_fold(uint32_t sum)
 
 /* The pseudo-header sum of UDP (RFC 768, RFC 8200 8.1) and ICMPv6
  * (RFC 4443 2.3) for the family of src. */
-static uint32_t pseudo_sum(const struct inet_addr *src,
-    const struct inet_addr *dst, unsigned proto, size_t len)
+static uint32_t pseudo_sum(const struct addr *src,
+    const struct addr *dst, unsigned proto, size_t len)
 {
 	uint8_t ph[PSEUDO_MAX] = { 0 };
-	size_t al = addr_len(src->family);
+	size_t al = addr_len(src);
 
 	memcpy(ph, src->ip, al);
 	memcpy(ph + al, dst->ip, al);
 	if (src->family == 4) {
 		ph[9] = (uint8_t)proto;
-		put16(ph + 10, (uint16_t)len);
+		buffer_write_n16(ph, sizeof(ph), 10, (uint16_t)len);
 		return inet_sum(0, ph, 12);
 	}
 	ph[32] = (uint8_t)(len >> 24);
@@ -167,15 +121,15 @@ int inet_build_l4(const struct inet_pkt *p, struct bytes *out,
 		if (len > INET_MAX_LEN)
 			return err_set(e, "%s: UDP length %zu > %d", __func__,
 			    len, INET_MAX_LEN);
-		put16(h, p->sport);
-		put16(h + 2, p->dport);
-		put16(h + 4, (uint16_t)len);
+		buffer_write_n16(h, sizeof(h), 0, p->sport);
+		buffer_write_n16(h, sizeof(h), 2, p->dport);
+		buffer_write_n16(h, sizeof(h), 4, (uint16_t)len);
 	} else if (is_icmp(p->proto)) {
 		/* RFC 792 echo, RFC 4443 4.1-4.2. */
 		h[0] = p->icmp_type;
 		h[1] = p->icmp_code;
-		put16(h + 4, p->icmp_id);
-		put16(h + 6, p->icmp_seq);
+		buffer_write_n16(h, sizeof(h), 4, p->icmp_id);
+		buffer_write_n16(h, sizeof(h), 6, p->icmp_seq);
 	} else {
 		if (bytes_append(out, p->data, p->data_len) < 0)
 			return err_set(e, "%s: out of memory", __func__);
@@ -188,7 +142,7 @@ int inet_build_l4(const struct inet_pkt *p, struct bytes *out,
 	ck = inet_sum_fold(sum);
 	if (p->proto == INET_PROTO_UDP && ck == 0)
 		ck = 0xffff;	/* RFC 768: 0 means "no checksum" */
-	put16(h + (p->proto == INET_PROTO_UDP ? 6 : 2), ck);
+	buffer_write_n16(h, sizeof(h), p->proto == INET_PROTO_UDP ? 6 : 2, ck);
 	if (bytes_append(out, h, sizeof(h)) < 0 ||
 	    bytes_append(out, p->data, p->data_len) < 0) {
 		out->len = start;
@@ -215,13 +169,14 @@ int inet_build_ip(const struct inet_pkt *p, struct bytes *out,
 			return err_set(e, "%s: IPv4 total length %zu > %d",
 			    __func__, hl + len, INET_MAX_LEN);
 		h[0] = 0x45;
-		put16(h + 2, (uint16_t)(hl + len));
-		put16(h + 6, V4_FLAG_DF);
+		buffer_write_n16(h, sizeof(h), 2, (uint16_t)(hl + len));
+		buffer_write_n16(h, sizeof(h), 6, V4_FLAG_DF);
 		h[8] = ttl;
 		h[9] = (uint8_t)p->proto;
 		memcpy(h + 12, p->src.ip, 4);
 		memcpy(h + 16, p->dst.ip, 4);
-		put16(h + 10, inet_sum_fold(inet_sum(0, h, hl)));
+		buffer_write_n16(h, sizeof(h), 10,
+		    inet_sum_fold(inet_sum(0, h, hl)));
 	} else {
 		/* RFC 8200 3: traffic class and flow label 0. */
 		hl = INET_IPV6_HDR;
@@ -229,7 +184,7 @@ int inet_build_ip(const struct inet_pkt *p, struct bytes *out,
 			return err_set(e, "%s: IPv6 payload length %zu > %d",
 			    __func__, len, INET_MAX_LEN);
 		h[0] = 0x60;
-		put16(h + 4, (uint16_t)len);
+		buffer_write_n16(h, sizeof(h), 4, (uint16_t)len);
 		h[6] = (uint8_t)p->proto;
 		h[7] = ttl;
 		memcpy(h + 8, p->src.ip, 16);
@@ -249,24 +204,25 @@ int inet_build_ip(const struct inet_pkt *p, struct bytes *out,
 static int parse_udp(const uint8_t *p, size_t n, struct inet_pkt *out,
     struct err *e)
 {
-	uint16_t ulen, ck;
+	uint16_t ulen = 0, ck = 0;
 	uint32_t sum;
 
 	if (n < INET_UDP_HDR)
 		return err_set(e, "%s: UDP header cut short (%zu "
 		    "< %d)", __func__, n, INET_UDP_HDR);
-	ulen = get16(p + 4);
+	/* The fields below lie inside the INET_UDP_HDR checked here. */
+	buffer_read_n16(p, n, 4, &ulen);
 	if (ulen < INET_UDP_HDR)
 		return err_set(e, "%s: UDP length %u shorter than "
 		    "its header (%d)", __func__, ulen, INET_UDP_HDR);
 	if (ulen > n)
 		return err_set(e, "%s: UDP length %u beyond the "
 		    "%zu bytes there", __func__, ulen, n);
-	out->sport = get16(p);
-	out->dport = get16(p + 2);
+	buffer_read_n16(p, n, 0, &out->sport);
+	buffer_read_n16(p, n, 2, &out->dport);
 	out->data = p + INET_UDP_HDR;
 	out->data_len = ulen - INET_UDP_HDR;
-	ck = get16(p + 6);
+	buffer_read_n16(p, n, 6, &ck);
 	if (ck == 0)	/* none: allowed over IPv4 only (RFC 8200 8.1) */
 		out->checksum_ok = out->src.family == 4;
 	else {
@@ -289,8 +245,8 @@ static int parse_icmp(unsigned proto, const uint8_t *p, size_t n,
 		    "< %d)", __func__, n, INET_ICMP_ECHO_HDR);
 	out->icmp_type = p[0];
 	out->icmp_code = p[1];
-	out->icmp_id = get16(p + 4);
-	out->icmp_seq = get16(p + 6);
+	buffer_read_n16(p, n, 4, &out->icmp_id);
+	buffer_read_n16(p, n, 6, &out->icmp_seq);
 	out->data = p + INET_ICMP_ECHO_HDR;
 	out->data_len = n - INET_ICMP_ECHO_HDR;
 	if (proto == INET_PROTO_ICMPV6)
@@ -314,8 +270,8 @@ static int parse_l4(unsigned proto, const uint8_t *p, size_t n,
 	return 0;
 }
 
-int inet_parse_l4(unsigned proto, const struct inet_addr *src,
-    const struct inet_addr *dst, const uint8_t *p, size_t n,
+int inet_parse_l4(unsigned proto, const struct addr *src,
+    const struct addr *dst, const uint8_t *p, size_t n,
     struct inet_pkt *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
@@ -332,7 +288,7 @@ static int parse_v4(const uint8_t *p, size_t n, struct inet_pkt *out,
     struct err *e)
 {
 	size_t ihl, total;
-	uint16_t frag;
+	uint16_t total16 = 0, frag = 0;
 	bool hdr_ok;
 
 	if (n < INET_IPV4_HDR)
@@ -345,14 +301,15 @@ static int parse_v4(const uint8_t *p, size_t n, struct inet_pkt *out,
 	if (ihl > n)
 		return err_set(e, "%s: IPv4 header length %zu "
 		    "beyond the %zu bytes there", __func__, ihl, n);
-	total = get16(p + 2);
+	buffer_read_n16(p, n, 2, &total16);
+	total = total16;
 	if (total < ihl)
 		return err_set(e, "%s: IPv4 total length %zu "
 		    "shorter than its header (%zu)", __func__, total, ihl);
 	if (total > n)
 		return err_set(e, "%s: IPv4 total length %zu "
 		    "beyond the %zu bytes there", __func__, total, n);
-	frag = get16(p + 6);
+	buffer_read_n16(p, n, 6, &frag);
 	if (frag & (V4_FLAG_MF | V4_FRAG_OFFSET))
 		return err_set(e, "%s: IPv4 fragment (offset %u, "
 		    "more fragments %d) is not reassembled", __func__,
@@ -376,11 +333,13 @@ static int parse_v6(const uint8_t *p, size_t n, struct inet_pkt *out,
     struct err *e)
 {
 	size_t plen;
+	uint16_t plen16 = 0;
 
 	if (n < INET_IPV6_HDR)
 		return err_set(e, "%s: IPv6 header cut short (%zu "
 		    "< %d)", __func__, n, INET_IPV6_HDR);
-	plen = get16(p + 4);
+	buffer_read_n16(p, n, 4, &plen16);
+	plen = plen16;
 	if (plen > n - INET_IPV6_HDR)
 		return err_set(e, "%s: IPv6 payload length %zu "
 		    "beyond the %zu bytes there", __func__, plen,

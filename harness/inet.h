@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "bytes.h"
 
 struct err;
@@ -34,19 +35,10 @@ enum {
 	INET_DEFAULT_TTL = 64,
 };
 
-/* An address: family 4 or 6, 4 or 16 bytes used. */
-struct inet_addr {
-	int family;
-	uint8_t ip[16];
-};
-/* "198.51.100.2", "2001:db8::2". */
-int inet_addr_parse(const char *text, struct inet_addr *a, struct err *e);
-void inet_addr_format(const struct inet_addr *a, char *out, size_t outlen);
-bool inet_addr_equal(const struct inet_addr *a, const struct inet_addr *b);
 
 /* What to build, or what was parsed. */
 struct inet_pkt {
-	struct inet_addr src, dst;	/* of the IP header (tunnel) or the
+	struct addr src, dst;	/* of the IP header (tunnel) or the
 					 * outer one (transport checksums) */
 	unsigned proto;			/* INET_PROTO_UDP, _ICMP, _ICMPV6, or
 					 * another number (data is then the
@@ -85,8 +77,8 @@ int inet_parse_ip(const uint8_t *p, size_t n, struct inet_pkt *out,
     struct err *e);
 /* Parses a transport part with the given protocol and outer addresses
  * (ip_len is then 0; bytes after the UDP length are not data). */
-int inet_parse_l4(unsigned proto, const struct inet_addr *src,
-    const struct inet_addr *dst, const uint8_t *p, size_t n,
+int inet_parse_l4(unsigned proto, const struct addr *src,
+    const struct addr *dst, const uint8_t *p, size_t n,
     struct inet_pkt *out, struct err *e);
 
 /* The answer an echo service gives (UDP to port 7: the same data back,

@@ -17,6 +17,7 @@
 
 #include "bytes.h"
 #include "err.h"
+#include "inet.h"
 #include "net_int.h"
 
 enum {
@@ -66,29 +67,10 @@ static int net_sockaddr(const char *addr, uint16_t port,
 	return 0;
 }
 
-static void net_endpoint_of(const struct sockaddr_storage *ss,
-    struct pcapfile_endpoint *ep)
-{
-	memset(ep, 0, sizeof(*ep));
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		ep->family = 4;
-		memcpy(ep->addr, &sin->sin_addr, 4);
-		ep->port = ntohs(sin->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-
-		ep->family = 6;
-		memcpy(ep->addr, &s6->sin6_addr, 16);
-		ep->port = ntohs(s6->sin6_port);
-	}
-}
-
 /* A UDP socket bound to local:port, of the IUT's family: the new fd
  * (and where it is bound in *ep), or -1. */
 static int net_bind_one(const struct net *n, const char *local,
-    uint16_t port, struct pcapfile_endpoint *ep, struct err *e)
+    uint16_t port, struct addr *ep, struct err *e)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -115,7 +97,7 @@ static int net_bind_one(const struct net *n, const char *local,
 		close(fd);
 		return -1;
 	}
-	net_endpoint_of(&ss, ep);
+	addr_from_sockaddr(&ss, ep);
 	return fd;
 }
 
@@ -241,7 +223,7 @@ int net_open(struct net **out, const struct net_config *cfg, struct err *e)
 		if (net_sockaddr(cfg->iut_addr, iut_port[i], &n->peer[i],
 		    &n->peer_len[i], e) < 0)
 			goto fail;
-		net_endpoint_of(&n->peer[i], &n->iut_ep[i]);
+		addr_from_sockaddr(&n->peer[i], &n->iut_ep[i]);
 		n->fd[i] = net_bind_one(n, cfg->local_addr, local_port[i],
 		    &n->local_ep[i], e);
 		if (n->fd[i] < 0)
@@ -284,8 +266,8 @@ void net_own_frame(struct net *n, const uint8_t *ip_pkt, size_t len)
 /* A datagram into the pcap written from our own traffic: IKE (the
  * marker goes in front on 4500, pcapfile's rule) or, with raw, the
  * payload exactly as it travelled (ESP in UDP, a keepalive). */
-static void net_own_udp(struct net *n, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, const uint8_t *p, size_t len,
+static void net_own_udp(struct net *n, const struct addr *src,
+    const struct addr *dst, const uint8_t *p, size_t len,
     bool raw)
 {
 	struct bytes pkt = BYTES_EMPTY;
@@ -389,7 +371,7 @@ int net_send_esp(struct net *n, enum net_port port, const uint8_t *pkt,
 	}
 	if (!n->raw_ok)
 		return err_set(e, "net: no ESP over IP here: %s", n->raw_why);
-	total = net_ip_wrap(n, NET_PROTO_ESP, pkt, len, n->buf);
+	total = net_ip_wrap(n, INET_PROTO_ESP, pkt, len, n->buf);
 	if (net_raw_write(n, n->buf, total, e) < 0)
 		return -1;
 	net_own_frame(n, n->buf, total);
@@ -403,9 +385,9 @@ static bool net_ip_to_iut(const struct net *n, const uint8_t *p, size_t len)
 	unsigned version = len ? p[0] >> 4 : 0;
 
 	if (version == 4 && n->iut_ip.family == 4 && len >= NET_IPV4_HDR)
-		return memcmp(p + 16, n->iut_ip.addr, 4) == 0;
+		return memcmp(p + 16, n->iut_ip.ip, 4) == 0;
 	if (version == 6 && n->iut_ip.family == 6 && len >= NET_IPV6_HDR)
-		return memcmp(p + 24, n->iut_ip.addr, 16) == 0;
+		return memcmp(p + 24, n->iut_ip.ip, 16) == 0;
 	return false;
 }
 
@@ -422,7 +404,7 @@ int net_send_ip(struct net *n, const uint8_t *ip_pkt, size_t len,
 	/* Network rules: a crafted packet goes to the IUT and nowhere else. */
 	if (!net_ip_to_iut(n, ip_pkt, len)) {
 		inet_ntop(n->iut_ip.family == 6 ? AF_INET6 : AF_INET,
-		    n->iut_ip.addr, dst, sizeof(dst));
+		    n->iut_ip.ip, dst, sizeof(dst));
 		return err_set(e, "net: refused: a raw IP packet must be an IPv%u packet to the IUT (%s)",
 		    (unsigned)n->iut_ip.family, dst);
 	}
@@ -455,7 +437,7 @@ bool net_raw_available(const struct net *n, const char **why)
 int net_rebind(struct net *n, enum net_port port, const char *new_addr,
     uint16_t new_port, struct err *e)
 {
-	struct pcapfile_endpoint ep;
+	struct addr ep;
 	int fd;
 
 	if (port != NET_IKE && port != NET_NATT)
@@ -503,7 +485,7 @@ static void net_follow_request(struct net *n, int i,
 		return;
 	memcpy(&n->peer[i], from, fromlen);
 	n->peer_len[i] = fromlen;
-	net_endpoint_of(&n->peer[i], &n->iut_ep[i]);
+	addr_from_sockaddr(&n->peer[i], &n->iut_ep[i]);
 }
 
 /* Reads one datagram from a readable socket into pkt. 1 with an IKE or
@@ -528,7 +510,7 @@ static int net_read_one(struct net *n, int i, struct net_packet *pkt,
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->ts_us = net_now_us();
 	pkt->port = (enum net_port)i;
-	net_endpoint_of(&from, &pkt->src);
+	addr_from_sockaddr(&from, &pkt->src);
 	pkt->data = n->buf;
 	pkt->len = (size_t)got;
 	if (got == 1 && n->buf[0] == NET_KEEPALIVE) {

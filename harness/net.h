@@ -61,7 +61,7 @@ struct net_packet {
 					 * IP packet (AH's ICV covers it) */
 	bool keepalive;			/* on 4500: the one byte 0xFF (RFC 3948
 					 * 2.3; one on 500 is passed over) */
-	struct pcapfile_endpoint src;
+	struct addr src;
 };
 
 struct net_ops {

@@ -15,8 +15,6 @@ enum {
 	NET_MARKER_LEN = 4,
 	NET_IPV4_HDR = 20,
 	NET_IPV6_HDR = 40,
-	NET_PROTO_ESP = 50,
-	NET_PROTO_AH = 51,
 	NET_RAW_WHY_MAX = 320,
 	NET_ADDR_TEXT = 64,
 };
@@ -28,9 +26,9 @@ struct net {
 	int fd[2];			/* NET_IKE, NET_NATT */
 	struct sockaddr_storage peer[2];
 	socklen_t peer_len[2];
-	struct pcapfile_endpoint local_ep[2], iut_ep[2];
+	struct addr local_ep[2], iut_ep[2];
 	char local_text[NET_ADDR_TEXT];	/* harness address, as configured */
-	struct pcapfile_endpoint local_ip, iut_ip;	/* addresses, port 0 */
+	struct addr local_ip, iut_ip;	/* addresses, port 0 */
 	/* raw IP (net_raw.c): receive sockets, libnet writer, or why not */
 	int raw_fd[NET_RAW_SOCKS];
 	void *libnet;			/* libnet_t */

@@ -15,6 +15,10 @@
  * packet written with IP_HDRINCL (and an identification of 0): a packet
  * that lies about its length reaches the wire corrected; the pcap
  * written from our own traffic shows it as given. */
+/* inet.h first: libnet.h brings netinet/ip_icmp.h, whose icmp_id and
+ * icmp_seq macros would rename the fields of struct inet_pkt. */
+#include "inet.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libnet.h>
@@ -25,59 +29,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "err.h"
 #include "net_int.h"
 
 enum { NET_RAW_TTL = 64, NET_CMSG_SPACE = 128 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* RFC 1071 over an IPv4 header. */
-static uint16_t net_ip_checksum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static socklen_t net_raw_sockaddr(const struct pcapfile_endpoint *ep,
-    struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (ep->family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, ep->addr, 16);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	memcpy(&s4->sin_addr, ep->addr, 4);
-	return sizeof(*s4);
-}
 
 /* A raw socket of one protocol bound to the harness address, or -1 with
  * the reason in n->raw_why. */
 static int net_raw_socket(struct net *n, int proto)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = net_raw_sockaddr(&n->local_ip, &ss);
+	socklen_t len = addr_to_sockaddr(&n->local_ip, &ss);
 	int fd, one = 1;
 
 	fd = socket(ss.ss_family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -111,8 +74,8 @@ void net_raw_open(struct net *n)
 	libnet_t *l;
 
 	n->raw_ok = false;
-	if ((n->raw_fd[NET_RAW_ESP] = net_raw_socket(n, NET_PROTO_ESP)) < 0 ||
-	    (n->raw_fd[NET_RAW_AH] = net_raw_socket(n, NET_PROTO_AH)) < 0) {
+	if ((n->raw_fd[NET_RAW_ESP] = net_raw_socket(n, INET_PROTO_ESP)) < 0 ||
+	    (n->raw_fd[NET_RAW_AH] = net_raw_socket(n, INET_PROTO_AH)) < 0) {
 		net_raw_close(n);
 		return;
 	}
@@ -173,24 +136,24 @@ size_t net_ip_wrap(struct net *n, uint8_t proto, const uint8_t *payload,
 	memset(out, 0, h);
 	if (h == NET_IPV6_HDR) {
 		out[0] = 0x60;
-		put16(out + 4, (uint16_t)len);
+		buffer_write_n16(out, h, 4, (uint16_t)len);
 		out[6] = proto;
 		out[7] = NET_RAW_TTL;
-		memcpy(out + 8, n->local_ip.addr, 16);
-		memcpy(out + 24, n->iut_ip.addr, 16);
+		memcpy(out + 8, n->local_ip.ip, 16);
+		memcpy(out + 24, n->iut_ip.ip, 16);
 		return h + len;
 	}
 	out[0] = 0x45;
-	put16(out + 2, (uint16_t)(h + len));
+	buffer_write_n16(out, h, 2, (uint16_t)(h + len));
 	/* never 0: the kernel would pick one, and AH covers it (4302 3.3.3.1) */
 	if (++n->ip_id == 0)
 		n->ip_id = 1;
-	put16(out + 4, n->ip_id);
+	buffer_write_n16(out, h, 4, n->ip_id);
 	out[8] = NET_RAW_TTL;
 	out[9] = proto;
-	memcpy(out + 12, n->local_ip.addr, 4);
-	memcpy(out + 16, n->iut_ip.addr, 4);
-	put16(out + 10, net_ip_checksum(out, h));
+	memcpy(out + 12, n->local_ip.ip, 4);
+	memcpy(out + 16, n->iut_ip.ip, 4);
+	buffer_write_n16(out, h, 10, inet_sum_fold(inet_sum(0, out, h)));
 	return h + len;
 }
 
@@ -200,16 +163,18 @@ static int net_raw_v4(struct net *n, size_t got, uint8_t proto,
     size_t *hlen, size_t *total)
 {
 	const uint8_t *p = n->buf;
+	uint16_t total16;
 
-	if (got < NET_IPV4_HDR || p[0] >> 4 != 4)
+	if (got < NET_IPV4_HDR || p[0] >> 4 != 4 ||
+	    buffer_read_n16(p, got, 2, &total16) < 0)
 		return 0;
 	*hlen = (size_t)(p[0] & 0x0f) * 4;
-	*total = get16(p + 2);
+	*total = total16;
 	/* header within the packet, declared length within what came */
 	if (*hlen < NET_IPV4_HDR || *hlen > got || *total < *hlen ||
 	    *total > got || p[9] != proto)
 		return 0;
-	return memcmp(p + 12, n->iut_ip.addr, 4) == 0;
+	return memcmp(p + 12, n->iut_ip.ip, 4) == 0;
 }
 
 /* An IPv6 payload read at buf + NET_IPV6_HDR: its header put back in
@@ -218,11 +183,11 @@ static int net_raw_v6(struct net *n, const struct msghdr *mh,
     const struct sockaddr_in6 *from, size_t got, uint8_t proto)
 {
 	uint8_t *h = n->buf;
-	const uint8_t *dst = n->local_ip.addr;
+	const uint8_t *dst = n->local_ip.ip;
 	struct cmsghdr *cm;
 	int hop = NET_RAW_TTL;
 
-	if (memcmp(&from->sin6_addr, n->iut_ip.addr, 16) != 0 ||
+	if (memcmp(&from->sin6_addr, n->iut_ip.ip, 16) != 0 ||
 	    got > 0xffff)
 		return 0;
 	for (cm = CMSG_FIRSTHDR(mh); cm != NULL;
@@ -238,7 +203,7 @@ static int net_raw_v6(struct net *n, const struct msghdr *mh,
 	}
 	memset(h, 0, NET_IPV6_HDR);
 	h[0] = 0x60;
-	put16(h + 4, (uint16_t)got);
+	buffer_write_n16(h, NET_IPV6_HDR, 4, (uint16_t)got);
 	h[6] = proto;
 	h[7] = (uint8_t)hop;
 	memcpy(h + 8, &from->sin6_addr, 16);
@@ -249,7 +214,7 @@ static int net_raw_v6(struct net *n, const struct msghdr *mh,
 int net_raw_read(struct net *n, enum net_raw_sock s, struct net_packet *pkt,
     struct err *e)
 {
-	const uint8_t proto = s == NET_RAW_ESP ? NET_PROTO_ESP : NET_PROTO_AH;
+	const uint8_t proto = s == NET_RAW_ESP ? INET_PROTO_ESP : INET_PROTO_AH;
 	bool v6 = n->iut_ip.family == 6;
 	size_t off = v6 ? NET_IPV6_HDR : 0, hlen = NET_IPV6_HDR, total;
 	struct sockaddr_in6 from;

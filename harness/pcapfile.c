@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffer.h"
 #include "bytes.h"
 #include "err.h"
+#include "inet.h"
 
 enum {
 	PCAPFILE_SNAPLEN = 262144,
@@ -29,24 +31,6 @@ enum {
 #ifndef DLT_IPV6
 #define DLT_IPV6 229
 #endif
-
-/* Network-order reads from a region whose length was checked. */
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* ---------------------------------------------------------------- names */
 
@@ -76,40 +60,6 @@ bool pcapfile_kind_ignored(enum pcapfile_kind k)
 	    k == PCAPFILE_ESP_IN_UDP;
 }
 
-/* ------------------------------------------------------------ endpoints */
-
-int pcapfile_endpoint_parse(struct pcapfile_endpoint *ep, const char *addr,
-    uint16_t port, struct err *e)
-{
-	memset(ep, 0, sizeof(*ep));
-	ep->port = port;
-	if (inet_pton(AF_INET, addr, ep->addr) == 1) {
-		ep->family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, ep->addr) == 1) {
-		ep->family = 6;
-		return 0;
-	}
-	return err_set(e, "%s: invalid IP address `%s'", __func__, addr);
-}
-
-void pcapfile_endpoint_format(const struct pcapfile_endpoint *ep,
-    char out[static PCAPFILE_ENDPOINT_TEXT])
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (ep->family == 4) {
-		inet_ntop(AF_INET, ep->addr, a, sizeof(a));
-		snprintf(out, PCAPFILE_ENDPOINT_TEXT, "%s:%u", a, ep->port);
-	} else if (ep->family == 6) {
-		inet_ntop(AF_INET6, ep->addr, a, sizeof(a));
-		snprintf(out, PCAPFILE_ENDPOINT_TEXT, "[%s]:%u", a, ep->port);
-	} else {
-		snprintf(out, PCAPFILE_ENDPOINT_TEXT, "?:%u", ep->port);
-	}
-}
-
 /* -------------------------------------------------------------- writing */
 
 struct pcapfile_writer {
@@ -118,118 +68,43 @@ struct pcapfile_writer {
 	struct bytes packet;
 };
 
-/* RFC 1071 one's complement sum, folded, not yet inverted. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-static uint16_t csum_finish(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static size_t ip_header_len(uint8_t family)
-{
-	return family == 4 ? IPV4_HLEN : IPV6_HLEN;
-}
-
-static void write_ipv4_header(uint8_t *h, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, size_t total)
-{
-	memset(h, 0, IPV4_HLEN);
-	h[0] = 0x45;
-	put16(h + 2, (uint16_t)total);
-	h[6] = 0x40;			/* DF: IKE fragments itself (RFC 7383) */
-	h[8] = 64;
-	h[9] = IPPROTO_UDP_NUM;
-	memcpy(h + 12, src->addr, 4);
-	memcpy(h + 16, dst->addr, 4);
-	put16(h + 10, csum_finish(csum_add(0, h, IPV4_HLEN)));
-}
-
-static void write_ipv6_header(uint8_t *h, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, size_t payload)
-{
-	memset(h, 0, IPV6_HLEN);
-	h[0] = 0x60;
-	put16(h + 4, (uint16_t)payload);
-	h[6] = IPPROTO_UDP_NUM;
-	h[7] = 64;
-	memcpy(h + 8, src->addr, 16);
-	memcpy(h + 24, dst->addr, 16);
-}
-
-/* The UDP checksum covers a pseudo header of addresses, protocol and
- * length (RFC 768; RFC 8200 8.1 for IPv6, where it is mandatory). */
-static uint16_t udp_checksum(const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, const uint8_t *udp, size_t len)
-{
-	uint8_t tail[8] = { 0 };
-	size_t alen = src->family == 4 ? 4 : 16;
-	uint32_t sum = 0;
-	uint16_t c;
-
-	sum = csum_add(sum, src->addr, alen);
-	sum = csum_add(sum, dst->addr, alen);
-	if (src->family == 4) {
-		tail[1] = IPPROTO_UDP_NUM;
-		put16(tail + 2, (uint16_t)len);
-		sum = csum_add(sum, tail, 4);
-	} else {
-		tail[2] = (uint8_t)(len >> 8);
-		tail[3] = (uint8_t)len;
-		tail[7] = IPPROTO_UDP_NUM;
-		sum = csum_add(sum, tail, 8);
-	}
-	sum = csum_add(sum, udp, len);
-	c = csum_finish(sum);
-	return c == 0 ? 0xffff : c;	/* 0 means "no checksum" in UDP */
-}
-
-int pcapfile_build_udp(struct bytes *out, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, bool marker, const uint8_t *payload,
+/* The packet is inet's UDP over IPv4 or IPv6 (DF, TTL 64, checksums);
+ * only the limits and the non-ESP marker are pcapfile's own. */
+int pcapfile_build_udp(struct bytes *out, const struct addr *src,
+    const struct addr *dst, bool marker, const uint8_t *payload,
     size_t len, struct err *e)
 {
+	static const uint8_t zeros[NON_ESP_MARKER_LEN];
+	struct bytes data = BYTES_EMPTY;
+	struct inet_pkt pkt;
 	size_t hlen, ulen;
-	uint8_t *u;
+	int rc;
 
 	if ((src->family != 4 && src->family != 6) || src->family != dst->family)
 		return err_set(e, "%s: address families differ or are unset (%u, %u)",
 		    __func__, src->family, dst->family);
-	hlen = ip_header_len(src->family);
+	hlen = src->family == 4 ? IPV4_HLEN : IPV6_HLEN;
 	ulen = UDP_HLEN + (marker ? NON_ESP_MARKER_LEN : 0);
 	if (len > 65535 - hlen - ulen)
 		return err_set(e, "%s: message too long for one UDP packet (%zu > %zu)",
 		    __func__, len, 65535 - hlen - ulen);
-	ulen += len;
-	if (bytes_resize(out, hlen + ulen) < 0)
+	if ((marker && bytes_append(&data, zeros, sizeof(zeros)) < 0) ||
+	    (len && bytes_append(&data, payload, len) < 0)) {
+		bytes_free(&data);
 		return err_set(e, "%s: out of memory", __func__);
-	if (src->family == 4)
-		write_ipv4_header(out->data, src, dst, hlen + ulen);
-	else
-		write_ipv6_header(out->data, src, dst, ulen);
-	u = out->data + hlen;
-	put16(u, src->port);
-	put16(u + 2, dst->port);
-	put16(u + 4, (uint16_t)ulen);
-	put16(u + 6, 0);
-	if (marker)
-		memset(u + UDP_HLEN, 0, NON_ESP_MARKER_LEN);
-	if (len)
-		memcpy(u + ulen - len, payload, len);
-	put16(u + 6, udp_checksum(src, dst, u, ulen));
-	return 0;
+	}
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.src = *src;
+	pkt.dst = *dst;
+	pkt.proto = INET_PROTO_UDP;
+	pkt.sport = src->port;
+	pkt.dport = dst->port;
+	pkt.data = data.data;
+	pkt.data_len = data.len;
+	out->len = 0;
+	rc = inet_build_ip(&pkt, out, e);
+	bytes_free(&data);
+	return rc;
 }
 
 int pcapfile_create(struct pcapfile_writer **w, const char *path,
@@ -276,7 +151,7 @@ int pcapfile_write_frame(struct pcapfile_writer *w, uint64_t ts_usec,
 }
 
 int pcapfile_write_ike(struct pcapfile_writer *w, uint64_t ts_usec,
-    const struct pcapfile_endpoint *src, const struct pcapfile_endpoint *dst,
+    const struct addr *src, const struct addr *dst,
     const uint8_t *msg, size_t len, struct err *e)
 {
 	bool marker = src->port == PCAPFILE_PORT_NATT ||
@@ -336,6 +211,8 @@ static void frame_short(struct pcapfile_frame *f, bool truncated,
 static void parse_udp_payload(const uint8_t *p, size_t len,
     struct pcapfile_frame *f)
 {
+	uint32_t spi = 0;
+
 	if (f->src.port != PCAPFILE_PORT_NATT && f->dst.port != PCAPFILE_PORT_NATT) {
 		f->msg = p;
 		f->len = len;
@@ -351,8 +228,9 @@ static void parse_udp_payload(const uint8_t *p, size_t len,
 		    NON_ESP_MARKER_LEN);
 		return;
 	}
-	if (get32(p) != 0) {
-		frame_set(f, PCAPFILE_ESP_IN_UDP, "SPI 0x%08x", get32(p));
+	buffer_read_n32(p, len, 0, &spi);
+	if (spi != 0) {
+		frame_set(f, PCAPFILE_ESP_IN_UDP, "SPI 0x%08x", spi);
 		return;
 	}
 	f->marker = true;
@@ -367,6 +245,7 @@ static void parse_udp(const uint8_t *p, size_t have, size_t claimed,
     bool truncated, struct pcapfile_frame *f)
 {
 	size_t ulen;
+	uint16_t ulen16 = 0;
 
 	if (claimed < UDP_HLEN) {
 		frame_set(f, PCAPFILE_BAD_UDP_LEN,
@@ -379,8 +258,8 @@ static void parse_udp(const uint8_t *p, size_t have, size_t claimed,
 		    UDP_HLEN, have);
 		return;
 	}
-	f->src.port = get16(p);
-	f->dst.port = get16(p + 2);
+	buffer_read_n16(p, have, 0, &f->src.port);
+	buffer_read_n16(p, have, 2, &f->dst.port);
 	if (f->src.port != PCAPFILE_PORT_IKE && f->dst.port != PCAPFILE_PORT_IKE &&
 	    f->src.port != PCAPFILE_PORT_NATT && f->dst.port != PCAPFILE_PORT_NATT) {
 		frame_set(f, PCAPFILE_OTHER_PORT, "ports %u > %u", f->src.port,
@@ -392,7 +271,8 @@ static void parse_udp(const uint8_t *p, size_t have, size_t claimed,
 		    claimed, have);
 		return;
 	}
-	ulen = get16(p + 4);
+	buffer_read_n16(p, have, 4, &ulen16);
+	ulen = ulen16;
 	if (ulen < UDP_HLEN) {
 		frame_set(f, PCAPFILE_BAD_UDP_LEN,
 		    "UDP length shorter than its header (%zu < %d)", ulen, UDP_HLEN);
@@ -411,7 +291,7 @@ static void parse_ipv4(const uint8_t *p, size_t have, bool truncated,
     struct pcapfile_frame *f)
 {
 	size_t hlen, total;
-	unsigned frag;
+	uint16_t total16 = 0, id = 0, frag = 0;
 
 	if (have < IPV4_HLEN) {
 		frame_short(f, truncated, PCAPFILE_BAD_IP_HLEN, "IPv4 header",
@@ -435,7 +315,8 @@ static void parse_ipv4(const uint8_t *p, size_t have, bool truncated,
 		    hlen, have);
 		return;
 	}
-	total = get16(p + 2);
+	buffer_read_n16(p, have, 2, &total16);
+	total = total16;
 	if (total < hlen) {
 		frame_set(f, PCAPFILE_BAD_IP_LEN,
 		    "IPv4 total length %zu shorter than its header length %zu",
@@ -443,16 +324,18 @@ static void parse_ipv4(const uint8_t *p, size_t have, bool truncated,
 		return;
 	}
 	f->src.family = f->dst.family = 4;
-	memcpy(f->src.addr, p + 12, 4);
-	memcpy(f->dst.addr, p + 16, 4);
+	memcpy(f->src.ip, p + 12, 4);
+	memcpy(f->dst.ip, p + 16, 4);
 	if (p[9] != IPPROTO_UDP_NUM) {
 		frame_set(f, PCAPFILE_NOT_UDP, "IP protocol %u", p[9]);
 		return;
 	}
-	frag = get16(p + 6);
+	/* Inside the IPV4_HLEN checked above. */
+	buffer_read_n16(p, have, 4, &id);
+	buffer_read_n16(p, have, 6, &frag);
 	if (frag & 0x3fff) {
 		frame_set(f, PCAPFILE_FRAGMENT, "IPv4 id 0x%04x offset %u%s",
-		    get16(p + 4), (frag & 0x1fff) * 8,
+		    id, (frag & 0x1fff) * 8,
 		    frag & 0x2000 ? ", more fragments" : ", last");
 		return;
 	}
@@ -467,6 +350,8 @@ static void parse_ipv6(const uint8_t *p, size_t have, bool truncated,
     struct pcapfile_frame *f)
 {
 	size_t total, off = IPV6_HLEN, end;
+	uint16_t plen = 0, fo = 0;
+	uint32_t id = 0;
 	uint8_t next;
 
 	if (have < IPV6_HLEN) {
@@ -480,9 +365,10 @@ static void parse_ipv6(const uint8_t *p, size_t have, bool truncated,
 		return;
 	}
 	f->src.family = f->dst.family = 6;
-	memcpy(f->src.addr, p + 8, 16);
-	memcpy(f->dst.addr, p + 24, 16);
-	total = IPV6_HLEN + (size_t)get16(p + 4);
+	memcpy(f->src.ip, p + 8, 16);
+	memcpy(f->dst.ip, p + 24, 16);
+	buffer_read_n16(p, have, 4, &plen);
+	total = IPV6_HLEN + (size_t)plen;
 	end = total < have ? total : have;
 	next = p[6];
 	for (;;) {
@@ -505,11 +391,14 @@ static void parse_ipv6(const uint8_t *p, size_t have, bool truncated,
 			    "IPv6 extension header", elen, end - off);
 			return;
 		}
-		if (next == 44 && (get16(p + off + 2) & 0xfff9) != 0) {
+		if (next == 44)
+			buffer_read_n16(p, end, off + 2, &fo);
+		if (next == 44 && (fo & 0xfff9) != 0) {
+			buffer_read_n32(p, end, off + 4, &id);
 			frame_set(f, PCAPFILE_FRAGMENT,
-			    "IPv6 id 0x%08x offset %u%s", get32(p + off + 4),
-			    (unsigned)(get16(p + off + 2) & 0xfff8),
-			    get16(p + off + 2) & 1 ? ", more fragments" : ", last");
+			    "IPv6 id 0x%08x offset %u%s", id,
+			    (unsigned)(fo & 0xfff8),
+			    fo & 1 ? ", more fragments" : ", last");
 			return;
 		}
 		next = p[off];
@@ -552,14 +441,14 @@ static void parse_ethernet(const uint8_t *p, size_t have, bool truncated,
     struct pcapfile_frame *f)
 {
 	size_t off = 12;
-	unsigned type;
+	uint16_t type = 0;
 
 	if (have < 14) {
 		frame_short(f, truncated, PCAPFILE_BAD_LINK, "Ethernet header",
 		    14, have);
 		return;
 	}
-	type = get16(p + off);
+	buffer_read_n16(p, have, off, &type);
 	/* 802.1Q, 802.1ad and the older QinQ tag: 4 bytes each. */
 	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
 		off += 4;
@@ -568,7 +457,7 @@ static void parse_ethernet(const uint8_t *p, size_t have, bool truncated,
 			    "VLAN-tagged Ethernet header", off + 2, have);
 			return;
 		}
-		type = get16(p + off);
+		buffer_read_n16(p, have, off, &type);
 	}
 	off += 2;
 	parse_ethertype(type, p + off, have - off, truncated, f);
@@ -579,14 +468,14 @@ static void parse_ethernet(const uint8_t *p, size_t have, bool truncated,
 static void parse_null(const uint8_t *p, size_t have, bool truncated,
     bool network_order, struct pcapfile_frame *f)
 {
-	uint32_t af;
+	uint32_t af = 0;
 
 	if (have < 4) {
 		frame_short(f, truncated, PCAPFILE_BAD_LINK, "loopback header",
 		    4, have);
 		return;
 	}
-	af = get32(p);
+	buffer_read_n32(p, have, 0, &af);
 	if (!network_order && af > 0xffff)
 		af = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
 		    (uint32_t)p[1] << 8 | p[0];
@@ -602,6 +491,7 @@ void pcapfile_parse_frame(int dlt, const uint8_t *data, size_t caplen,
     size_t wirelen, struct pcapfile_frame *f)
 {
 	bool truncated = caplen < wirelen;
+	uint16_t type;
 
 	memset(&f->src, 0, sizeof(f->src));
 	memset(&f->dst, 0, sizeof(f->dst));
@@ -616,14 +506,14 @@ void pcapfile_parse_frame(int dlt, const uint8_t *data, size_t caplen,
 	case DLT_LINUX_SLL:
 		if (caplen < 16)
 			frame_short(f, truncated, PCAPFILE_BAD_LINK, "SLL header", 16, caplen);
-		else
-			parse_ethertype(get16(data + 14), data + 16, caplen - 16, truncated, f);
+		else if (buffer_read_n16(data, caplen, 14, &type) == 0)
+			parse_ethertype(type, data + 16, caplen - 16, truncated, f);
 		break;
 	case DLT_LINUX_SLL2:
 		if (caplen < 20)
 			frame_short(f, truncated, PCAPFILE_BAD_LINK, "SLL2 header", 20, caplen);
-		else
-			parse_ethertype(get16(data), data + 20, caplen - 20, truncated, f);
+		else if (buffer_read_n16(data, caplen, 0, &type) == 0)
+			parse_ethertype(type, data + 20, caplen - 20, truncated, f);
 		break;
 	case DLT_RAW:
 		parse_ip(data, caplen, truncated, 0, f);

@@ -17,26 +17,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "addr.h"
+
 struct bytes;
 struct err;
 
 enum { PCAPFILE_PORT_IKE = 500, PCAPFILE_PORT_NATT = 4500 };
 
-/* An address and port; family is 4 or 6, an IPv4 address sits in
- * addr[0..4). */
-struct pcapfile_endpoint {
-	uint8_t family;
-	uint8_t addr[16];
-	uint16_t port;
-};
-
-/* "192.0.2.1" or "2001:db8::1" and a port; 0 or -1. */
-int pcapfile_endpoint_parse(struct pcapfile_endpoint *ep, const char *addr,
-    uint16_t port, struct err *e);
-/* "192.0.2.1:500" or "[2001:db8::1]:4500" into out. */
-enum { PCAPFILE_ENDPOINT_TEXT = 64 };
-void pcapfile_endpoint_format(const struct pcapfile_endpoint *ep,
-    char out[static PCAPFILE_ENDPOINT_TEXT]);
+/* Endpoints are struct addr (addr.h) with their port;
+ * addr_format_port prints them. */
 
 /* ---- writing ---- */
 
@@ -48,7 +37,7 @@ int pcapfile_create(struct pcapfile_writer **w, const char *path,
  * either end the non-ESP marker goes in front. ts_usec: microseconds since
  * the epoch. */
 int pcapfile_write_ike(struct pcapfile_writer *w, uint64_t ts_usec,
-    const struct pcapfile_endpoint *src, const struct pcapfile_endpoint *dst,
+    const struct addr *src, const struct addr *dst,
     const uint8_t *msg, size_t len, struct err *e);
 /* Writes an IP packet as it is (tests use it for broken frames). */
 int pcapfile_write_frame(struct pcapfile_writer *w, uint64_t ts_usec,
@@ -58,8 +47,8 @@ int pcapfile_close(struct pcapfile_writer *w, struct err *e);
 
 /* Builds the IP+UDP packet that pcapfile_write_ike writes, into out.
  * marker: put the non-ESP marker in front of the payload. */
-int pcapfile_build_udp(struct bytes *out, const struct pcapfile_endpoint *src,
-    const struct pcapfile_endpoint *dst, bool marker, const uint8_t *payload,
+int pcapfile_build_udp(struct bytes *out, const struct addr *src,
+    const struct addr *dst, bool marker, const uint8_t *payload,
     size_t len, struct err *e);
 
 /* ---- reading ---- */
@@ -101,7 +90,7 @@ struct pcapfile_frame {
 	enum pcapfile_kind kind;
 	char why[160];			/* details for anything but IKE */
 	/* From here on valid as far as the frame was understood. */
-	struct pcapfile_endpoint src, dst;
+	struct addr src, dst;
 	bool marker;			/* came behind a non-ESP marker */
 	const uint8_t *msg;		/* the IKE message, into the reader's */
 	size_t len;			/* buffer: valid until the next call */

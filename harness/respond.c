@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ike_int.h"
+#include "ike.h"
 #include "names.h"
 #include "respond.h"
 
@@ -157,16 +157,6 @@ static size_t half_open(const struct respond *r)
 	return n;
 }
 
-static uint64_t spi_u64(const uint8_t s[static IKE_SPI_LEN])
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | s[i];
-	return v;
-}
-
 /* Whether another unprotected error notify may go out this second: they
  * answer unauthenticated messages, so an attacker must not be able to
  * turn the responder into a reflector (RFC 7296 2.21.4: "rate limit"). */
@@ -197,8 +187,8 @@ static int clear_notify(struct respond *r, const struct ike_rx *rx,
 	}
 	if ((hdr = codec_message_new()) == NULL)
 		return err_set(e, "%s: out of memory", __func__);
-	if (ike_set(hdr, "spi_i", spi_u64(rx->spi_i)) < 0 ||
-	    ike_set(hdr, "spi_r", spi_u64(rx->spi_r)) < 0 ||
+	if (ike_set(hdr, "spi_i", ike_spi_u64(rx->spi_i)) < 0 ||
+	    ike_set(hdr, "spi_r", ike_spi_u64(rx->spi_r)) < 0 ||
 	    ike_set(hdr, "exchange_type", rx->exchange) < 0 ||
 	    ike_set(hdr, "flags.initiator", !rx->initiator) < 0 ||
 	    ike_set(hdr, "flags.response", 1) < 0 ||

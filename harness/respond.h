@@ -86,7 +86,7 @@ struct respond_conf {
 	bool cookies;
 	unsigned cookie_threshold;
 	unsigned echo_port;
-	struct inet_addr echo[RESPOND_ECHO_MAX];
+	struct addr echo[RESPOND_ECHO_MAX];
 	size_t necho;
 };
 int respond_conf_load(const char *path, struct respond_conf *rc,

@@ -249,7 +249,7 @@ static int echo_words(const struct profile *p, struct respond_conf *rc,
 		if (rc->necho == RESPOND_ECHO_MAX)
 			return conf_err(p, "addresses", "echo", e,
 			    "too many addresses at", w);
-		if (inet_addr_parse(w, &rc->echo[rc->necho], &ie) < 0)
+		if (addr_parse(w, &rc->echo[rc->necho], &ie) < 0)
 			return conf_err(p, "addresses", "echo", e,
 			    "not an address:", w);
 		rc->necho++;

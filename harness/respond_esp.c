@@ -274,7 +274,7 @@ static struct ts_point ts_point_of(const struct inet_pkt *p)
 	return t;
 }
 
-static bool ts_holds(const struct ike_ts *t, const struct inet_addr *a,
+static bool ts_holds(const struct ike_ts *t, const struct addr *a,
     unsigned proto, bool has_port, uint16_t port)
 {
 	size_t len = a->family == 4 ? 4 : 16;
@@ -293,7 +293,7 @@ static bool ts_holds(const struct ike_ts *t, const struct inet_addr *a,
 }
 
 static bool ts_list_holds(const struct ike_ts_list *l,
-    const struct inet_addr *a, unsigned proto, bool has_port, uint16_t port)
+    const struct addr *a, unsigned proto, bool has_port, uint16_t port)
 {
 	size_t i;
 
@@ -318,12 +318,12 @@ static bool ts_match(const struct respond_esp_sa *s, const struct inet_pkt *p,
 
 /* ---- the inner packet and the echo service --------------------------- */
 
-static bool answers_for(const struct respond_esp *d, const struct inet_addr *a)
+static bool answers_for(const struct respond_esp *d, const struct addr *a)
 {
 	size_t i;
 
 	for (i = 0; i < d->necho; i++)
-		if (inet_addr_equal(&d->echo[i], a))
+		if (addr_equal(&d->echo[i], a))
 			return true;
 	return ts_list_holds(&d->protected, a, 0, false, 0);
 }
@@ -363,8 +363,8 @@ static void drop(struct respond_esp *d, struct respond_esp_sa *s,
  * mode the inner IP packet itself) and counted: 1 with the echo answer
  * in *rep, 0 with none (dropped, or nothing to answer). */
 static int inner_packet(struct respond_esp *d, struct respond_esp_sa *s,
-    uint8_t nh, const uint8_t *p, size_t n, const struct inet_addr *src,
-    const struct inet_addr *dst, struct inet_pkt *rep)
+    uint8_t nh, const uint8_t *p, size_t n, const struct addr *src,
+    const struct addr *dst, struct inet_pkt *rep)
 {
 	bool tunnel = nh == INET_PROTO_IPIP || nh == INET_PROTO_IPV6;
 	struct inet_pkt in;
@@ -405,7 +405,7 @@ static int inner_packet(struct respond_esp *d, struct respond_esp_sa *s,
 /* ---- ESP ---------------------------------------------------------------- */
 
 int respond_esp_input(struct respond_esp *d, const uint8_t *pkt, size_t n,
-    const struct inet_addr *src, const struct inet_addr *dst,
+    const struct addr *src, const struct addr *dst,
     struct bytes *reply, struct err *e)
 {
 	struct respond_esp_sa *s;
@@ -468,8 +468,8 @@ int respond_esp_input(struct respond_esp *d, const uint8_t *pkt, size_t n,
 
 /* The outer addresses and AH's SPI of an IP packet whose header is
  * followed by AH at once (RFC 4302 3.1); -1 when it is not one. */
-static int ah_peek(const uint8_t *ip, size_t n, struct inet_addr *src,
-    struct inet_addr *dst, uint32_t *spi)
+static int ah_peek(const uint8_t *ip, size_t n, struct addr *src,
+    struct addr *dst, uint32_t *spi)
 {
 	size_t hl;
 
@@ -506,7 +506,7 @@ int respond_ah_input(struct respond_esp *d, const uint8_t *ip, size_t n,
     struct bytes *reply, struct err *e)
 {
 	struct respond_esp_sa *s;
-	struct inet_addr src, dst;
+	struct addr src, dst;
 	struct inet_pkt rep, outer;
 	struct bytes inner = BYTES_EMPTY;
 	struct ah_rx rx;

@@ -89,7 +89,7 @@ struct respond_esp {
 	/* the echo service: port, and where it answers in tunnel mode */
 	uint16_t echo_port;
 	struct ike_ts_list protected;	/* [addresses] protected */
-	struct inet_addr echo[RESPOND_ECHO_MAX];	/* [addresses] echo */
+	struct addr echo[RESPOND_ECHO_MAX];	/* [addresses] echo */
 	size_t necho;
 	FILE *log;			/* SA events; NULL: none */
 };
@@ -108,7 +108,7 @@ int respond_esp_sync(struct respond_esp *d, struct ike_sa *const *sa,
  * transport-mode pseudo-header). *reply: the ESP packet to send back
  * (len 0: none). -1 only when memory runs out. */
 int respond_esp_input(struct respond_esp *d, const uint8_t *pkt, size_t n,
-    const struct inet_addr *src, const struct inet_addr *dst,
+    const struct addr *src, const struct addr *dst,
     struct bytes *reply, struct err *e);
 /* One IP packet carrying AH (from its IP header on). *reply: the whole
  * IP packet to send back (len 0: none). */

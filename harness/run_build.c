@@ -178,11 +178,11 @@ static int run_ts_parse(const char *text, struct ike_ts_list *l,
 		if (ike_ts_add_prefix(l, tok, e) < 0)
 			return -1;
 	} else {
-		struct ike_addr a, b;
+		struct addr a, b;
 
 		*dash = '\0';
-		if (ike_addr_parse(tok, &a, e) < 0 ||
-		    ike_addr_parse(dash + 1, &b, e) < 0)
+		if (addr_parse(tok, &a, e) < 0 ||
+		    addr_parse(dash + 1, &b, e) < 0)
 			return -1;
 		if (a.family != b.family || l->n >= IKE_TS_MAX)
 			return err_set(e, "bad range `%s'", text);
@@ -397,7 +397,7 @@ static int run_natd_fill(struct run_ctx *c, struct codec_node *n,
     struct err *e)
 {
 	unsigned t = (unsigned)ike_get(n, "notify_type");
-	const struct ike_addr *a;
+	const struct addr *a;
 	struct bytes h = BYTES_EMPTY;
 	int rc;
 

@@ -77,7 +77,7 @@ void run_evidence_free(struct run_ctx *c)
 }
 
 static int profile_addr(struct run_ctx *c, const char *section,
-    const char *key, int fam, struct inet_addr *a);
+    const char *key, int fam, struct addr *a);
 
 static uint32_t spi_num(const uint8_t spi[static IKE_CHILD_SPI_LEN])
 {
@@ -146,7 +146,7 @@ static void evidence_child(struct run_ctx *c, const struct ike_child *ch)
 	const uint8_t *k = ch->keymat.data;
 	size_t el = ch->encr_key_len, il = ch->integ_key_len;
 	const uint8_t *init = k, *resp = k + el + il;
-	struct inet_addr h, i;
+	struct addr h, i;
 	struct esp_sa_params p = {
 		.encr = ike_proposal_get(&ch->proposal, TT_ENCR, ENCR_NULL),
 		.encr_key_bits = ike_proposal_key_bits(&ch->proposal),
@@ -360,7 +360,7 @@ static int profile_nth(struct run_ctx *c, const char *section,
 /* The first address of family fam (0: any) in a profile key's words; a
  * network "203.0.113.0/24" gives its first host (.1). */
 static int profile_addr(struct run_ctx *c, const char *section,
-    const char *key, int fam, struct inet_addr *a)
+    const char *key, int fam, struct addr *a)
 {
 	char w[RUN_WORD_LEN], *slash;
 	size_t i;
@@ -373,7 +373,7 @@ static int profile_addr(struct run_ctx *c, const char *section,
 
 		if (net)
 			*slash = '\0';
-		if (inet_addr_parse(w, a, &e) < 0 || (fam != 0 && a->family != fam))
+		if (addr_parse(w, a, &e) < 0 || (fam != 0 && a->family != fam))
 			continue;
 		if (net)	/* the network's first host */
 			for (k = a->family == 4 ? 3 : 15; k >= 0; k--)
@@ -387,7 +387,7 @@ static int profile_addr(struct run_ctx *c, const char *section,
 /* An address argument: a literal, or echo (the echo service behind the
  * IUT), iut, harness, local (the harness's protected address). */
 static int addr_value(struct run_ctx *c, int line, const char *text, int fam,
-    struct inet_addr *a)
+    struct addr *a)
 {
 	struct err e;
 	int rc;
@@ -401,7 +401,7 @@ static int addr_value(struct run_ctx *c, int line, const char *text, int fam,
 	else if (strcmp(text, "local") == 0)
 		rc = profile_addr(c, "addresses", "harness-protected", fam, a);
 	else
-		return inet_addr_parse(text, a, &e) < 0 ?
+		return addr_parse(text, a, &e) < 0 ?
 		    run_script_error(c, line, "`%s': %s", text, e.text) : 0;
 	if (rc != 0)
 		return run_script_error(c, line, "`%s': the profile's [addresses] give no IPv%d address for it",
@@ -410,7 +410,7 @@ static int addr_value(struct run_ctx *c, int line, const char *text, int fam,
 }
 
 static int arg_addr(struct run_ctx *c, const struct script_esp *x,
-    const char *key, const char *dflt, int fam, struct inet_addr *a)
+    const char *key, const char *dflt, int fam, struct addr *a)
 {
 	const struct script_arg *a0 = arg_find(x, key);
 	char text[RUN_TEXT_MAX];
@@ -780,7 +780,7 @@ static int esp_replay(struct run_ctx *c, const struct script_event *ev)
 /* esp expect                                                          */
 
 /* Whether addr (family fam) lies in one of l's selectors. */
-static bool ts_holds(const struct ike_ts_list *l, const struct inet_addr *a,
+static bool ts_holds(const struct ike_ts_list *l, const struct addr *a,
     unsigned proto, uint16_t port)
 {
 	size_t i, n = a->family == 6 ? 16 : 4;
@@ -827,8 +827,8 @@ static void check_sender_rules(struct run_ctx *c, struct run_child_io *io,
 	    !ts_holds(our_side, &in->dst, in->proto, in->dport)) {
 		char s[64], d[64];
 
-		inet_addr_format(&in->src, s, sizeof(s));
-		inet_addr_format(&in->dst, d, sizeof(d));
+		addr_format(&in->src, s, sizeof(s));
+		addr_format(&in->dst, d, sizeof(d));
 		run_check_fail(k, "RFC 4301 5.2: inner packet %s -> %s (protocol %u) lies outside the CHILD SA's traffic selectors",
 		    s, d, in->proto);
 	}
@@ -849,7 +849,7 @@ static const struct ike_child *child_of(struct run_ctx *c,
 static int check_inner(struct run_ctx *c, const struct script_esp *x,
     const struct inet_pkt *in, struct run_check *k)
 {
-	struct inet_addr a;
+	struct addr a;
 	struct bytes data = BYTES_EMPTY;
 	uint64_t v;
 	char s1[64], s2[64];
@@ -865,18 +865,18 @@ static int check_inner(struct run_ctx *c, const struct script_esp *x,
 	if (arg_find(x, "from") != NULL) {
 		if (arg_addr(c, x, "from", "", in->src.family, &a) < 0)
 			return -1;
-		if (!inet_addr_equal(&a, &in->src)) {
-			inet_addr_format(&a, s1, sizeof(s1));
-			inet_addr_format(&in->src, s2, sizeof(s2));
+		if (!addr_equal(&a, &in->src)) {
+			addr_format(&a, s1, sizeof(s1));
+			addr_format(&in->src, s2, sizeof(s2));
 			run_check_fail(k, "inner source: expected %s vs actual %s", s1, s2);
 		}
 	}
 	if (arg_find(x, "to") != NULL) {
 		if (arg_addr(c, x, "to", "", in->dst.family, &a) < 0)
 			return -1;
-		if (!inet_addr_equal(&a, &in->dst)) {
-			inet_addr_format(&a, s1, sizeof(s1));
-			inet_addr_format(&in->dst, s2, sizeof(s2));
+		if (!addr_equal(&a, &in->dst)) {
+			addr_format(&a, s1, sizeof(s1));
+			addr_format(&in->dst, s2, sizeof(s2));
 			run_check_fail(k, "inner destination: expected %s vs actual %s", s1, s2);
 		}
 	}
@@ -995,7 +995,7 @@ static void rx_packet(struct run_ctx *c, const struct net_packet *pkt,
 	if (nh == INET_PROTO_IPIP || nh == INET_PROTO_IPV6)
 		rc = inet_parse_ip(payload, plen, &r->inner, &e);
 	else {
-		struct inet_addr src, dst;
+		struct addr src, dst;
 		/* transport mode: the outer addresses */
 		if (profile_addr(c, "addresses", "iut", 0, &src) != 0 ||
 		    profile_addr(c, "addresses", "harness", src.family, &dst) != 0)
@@ -1128,8 +1128,8 @@ static int esp_silence(struct run_ctx *c, const struct script_event *ev)
 			char s[64] = "?", t[64] = "?";
 
 			if (r.have_inner) {
-				inet_addr_format(&r.inner.src, s, sizeof(s));
-				inet_addr_format(&r.inner.dst, t, sizeof(t));
+				addr_format(&r.inner.src, s, sizeof(s));
+				addr_format(&r.inner.dst, t, sizeof(t));
 			}
 			run_check_fail(&k, "expected nothing vs actual an inner packet %s -> %s (protocol %u), sequence number %" PRIu64,
 			    s, t, r.inner.proto, r.seq);

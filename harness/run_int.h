@@ -64,7 +64,7 @@ struct run_ctx {
 	bool nat_pretend;
 	bool want_response;		/* the current expect names a response */
 	/* where the last IKE message received came from and went to */
-	struct pcapfile_endpoint rx_src, rx_dst;		/* `nat pretend': IKE moves to 4500 */
+	struct addr rx_src, rx_dst;		/* `nat pretend': IKE moves to 4500 */
 	struct ike_transport tr;
 	/* IKE state */
 	struct ike_config cfg;

@@ -186,8 +186,8 @@ static int run_cfg_init(struct run_ctx *c, const char *local,
 	w = run_profile_word(c, "addresses", "protected", e, &bad);
 	if (bad || ike_ts_add_prefix(&c->cfg.ts_peer, w != NULL ? w : iut, e) < 0)
 		return -1;
-	if (ike_addr_parse(local, &c->cfg.local, e) < 0 ||
-	    ike_addr_parse(iut, &c->cfg.peer, e) < 0)
+	if (addr_parse(local, &c->cfg.local, e) < 0 ||
+	    addr_parse(iut, &c->cfg.peer, e) < 0)
 		return -1;
 	c->cfg.local.port = net_local_port(c->net, NET_IKE);
 	c->cfg.peer.port = (uint16_t)(c->o->port ? c->o->port : NET_PORT_IKE);
@@ -401,16 +401,6 @@ static const char *run_dir_name(enum script_dir d)
 	    d == SCRIPT_DIR_RESPONSE ? "response" : "message";
 }
 
-static uint64_t run_spi_u64(const uint8_t spi[static IKE_SPI_LEN])
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | spi[i];
-	return v;
-}
-
 /* A protected request of an IKE SA that is not this script's (one an
  * earlier script left in the IUT, which rekeys or deletes it now): not
  * part of this test. Requests of the IKE SA the script holds, responses
@@ -431,9 +421,7 @@ static bool run_other_sa(struct run_ctx *c, const struct ike_rx *rx)
 static void run_note_endpoints(struct run_ctx *c, const struct net_packet *pkt)
 {
 	c->rx_src = pkt->src;
-	memset(&c->rx_dst, 0, sizeof(c->rx_dst));
-	c->rx_dst.family = c->cfg.local.family == 6 ? 6 : 4;
-	memcpy(c->rx_dst.addr, c->cfg.local.ip, sizeof(c->rx_dst.addr));
+	c->rx_dst = c->cfg.local;
 	c->rx_dst.port = net_local_port(c->net, pkt->port);
 }
 
@@ -475,7 +463,7 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 		if (run_other_sa(c, &rx)) {
 			run_diag(c, "passed over: a %s request of another IKE SA (SPIi 0x%016llx)",
 			    names_get(NAMES_T_EXCHANGE, rx.exchange),
-			    (unsigned long long)run_spi_u64(rx.spi_i));
+			    (unsigned long long)ike_spi_u64(rx.spi_i));
 			ike_rx_free(&rx);
 			continue;
 		}
@@ -545,7 +533,7 @@ static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
 	    (!x->any && x->exchange != EXCH_IKE_SA_INIT) ||
 	    run_names_cookie(x->matchers))
 		return 0;
-	spi = run_spi_u64(c->rx.spi_i);
+	spi = ike_spi_u64(c->rx.spi_i);
 	for (i = c->ninit; i > 0 && hdr == NULL; i--)
 		if (ike_get(c->init_reqs[i - 1], "spi_i") == spi)
 			hdr = c->init_reqs[i - 1];
@@ -573,7 +561,7 @@ static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
 		return -1;
 	}
 	/* the AUTH of the SA to come signs the request that was answered */
-	if (c->sa->initiator && run_spi_u64(c->sa->spi_i) == spi) {
+	if (c->sa->initiator && ike_spi_u64(c->sa->spi_i) == spi) {
 		(void)bytes_copy(&c->sa->init_req, &out);
 		(void)bytes_copy(&c->sa->last_req, &out);
 	}
@@ -719,7 +707,7 @@ int run_silence(struct run_ctx *c, const struct script_event *ev)
 		    run_other_sa(c, &rx)) {
 			run_diag(c, "passed over: a %s request of another IKE SA (SPIi 0x%016llx)",
 			    names_get(NAMES_T_EXCHANGE, rx.exchange),
-			    (unsigned long long)run_spi_u64(rx.spi_i));
+			    (unsigned long long)ike_spi_u64(rx.spi_i));
 			ike_rx_free(&rx);
 			continue;
 		}

@@ -409,7 +409,7 @@ static void run_m_natd(struct run_ctx *c, const struct script_matcher *m,
     struct codec_node *view, const struct ike_rx *rx, struct run_check *k)
 {
 	bool source = strcmp(m->path, "natd.source") == 0, want, match;
-	struct ike_addr src, dst;
+	struct addr src, dst;
 	struct ike_natd nd;
 	struct err e;
 
@@ -428,13 +428,8 @@ static void run_m_natd(struct run_ctx *c, const struct script_matcher *m,
 		run_check_fail(k, "%s: no received message with its addresses", m->path);
 		return;
 	}
-	memset(&src, 0, sizeof(src));
-	memset(&dst, 0, sizeof(dst));
-	src.family = dst.family = c->rx_src.family == 6 ? 6 : 4;
-	memcpy(src.ip, c->rx_src.addr, 16);
-	memcpy(dst.ip, c->rx_dst.addr, 16);
-	src.port = c->rx_src.port;
-	dst.port = c->rx_dst.port;
+	src = c->rx_src;
+	dst = c->rx_dst;
 	if (ike_natd_check(view, rx->spi_i, rx->spi_r, &src, &dst, &nd, &e) < 0) {
 		run_check_fail(k, "%s: %s", m->path, e.text);
 		return;

@@ -23,8 +23,8 @@ static void check(int cond, const char *what)
 
 static bool same(const struct inet_pkt *a, const struct inet_pkt *b)
 {
-	return inet_addr_equal(&a->src, &b->src) &&
-	    inet_addr_equal(&a->dst, &b->dst) && a->proto == b->proto &&
+	return addr_equal(&a->src, &b->src) &&
+	    addr_equal(&a->dst, &b->dst) && a->proto == b->proto &&
 	    a->sport == b->sport && a->dport == b->dport &&
 	    a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code &&
 	    a->icmp_id == b->icmp_id && a->icmp_seq == b->icmp_seq &&
@@ -67,10 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned protos[] = { INET_PROTO_UDP, INET_PROTO_ICMP,
 	    INET_PROTO_ICMPV6, 6 };
-	struct inet_addr s4 = { 4, { 192, 0, 2, 1 } },
-	    d4 = { 4, { 198, 51, 100, 2 } },
-	    s6 = { 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
-	    d6 = { 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+	struct addr s4 = { .family = 4, .ip = { 192, 0, 2, 1 } },
+	    d4 = { .family = 4, .ip = { 198, 51, 100, 2 } },
+	    s6 = { .family = 6, .ip = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+	    d6 = { .family = 6, .ip = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
 	struct inet_pkt p;
 	struct err e;
 	bool v6;

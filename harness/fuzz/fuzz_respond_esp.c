@@ -139,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t pkt[FUZZ_MAX + 64];
 	struct respond_esp *d;
 	struct ike_sa *sa;
-	struct inet_addr me, iut;
+	struct addr me, iut;
 	struct inet_pkt outer;
 	struct bytes reply = BYTES_EMPTY, ah = BYTES_EMPTY;
 	struct esp_sa *out = NULL;
@@ -162,8 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ike_ts_add_prefix(&d->protected, "2001:db8:100:1::/64", &e);
 	if (respond_esp_sync(d, &sa, 1, NULL) < 0 || d->nsa != 2)
 		abort();
-	inet_addr_parse("192.0.2.17", &me, &e);
-	inet_addr_parse("192.0.2.18", &iut, &e);
+	addr_parse("192.0.2.17", &me, &e);
+	addr_parse("192.0.2.18", &iut, &e);
 	switch (data[0] & 3) {
 	case 0:
 		if (size < 2 || (out = peer_esp(true)) == NULL)

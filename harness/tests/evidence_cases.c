@@ -136,7 +136,7 @@ static void ec_flip(uint8_t *k, size_t len)
 		k[0] ^= 0x01;
 }
 
-static void ec_addr(int family, int host, struct inet_addr *a)
+static void ec_addr(int family, int host, struct addr *a)
 {
 	static const uint8_t v4[][4] = {
 		{ 192, 0, 2, 1 }, { 198, 51, 100, 2 },		/* outer */
@@ -157,12 +157,10 @@ static void ec_addr(int family, int host, struct inet_addr *a)
 		memcpy(a->ip, v6[host], 16);
 }
 
-static void ec_endpoint(const struct inet_addr *a, uint16_t port,
-    struct pcapfile_endpoint *ep)
+static void ec_endpoint(const struct addr *a, uint16_t port,
+    struct addr *ep)
 {
-	memset(ep, 0, sizeof(*ep));
-	ep->family = (uint8_t)a->family;
-	memcpy(ep->addr, a->ip, a->family == 4 ? 4 : 16);
+	*ep = *a;
 	ep->port = port;
 }
 
@@ -299,8 +297,8 @@ static int ec_build_ike(struct pcapfile_writer *w, uint64_t *frame,
 		const struct golden *gd = ec_golden(g, ng, c->golden);
 		struct crypto_ike_keys k;
 		struct bytes msg = BYTES_EMPTY;
-		struct inet_addr a, b;
-		struct pcapfile_endpoint src, dst;
+		struct addr a, b;
+		struct addr src, dst;
 
 		memset(&k, 0, sizeof(k));
 		if (gd == NULL || gd->first < 0) {
@@ -365,8 +363,8 @@ static void ec_inner(struct ec_esp *c, unsigned idx, unsigned d)
 	    sizeof(dir->data) - 1;
 }
 
-static int ec_record_esp(const struct inet_addr *src,
-    const struct inet_addr *dst, struct esp_sa_params *sp,
+static int ec_record_esp(const struct addr *src,
+    const struct addr *dst, struct esp_sa_params *sp,
     struct evidence *good, struct evidence *bad, struct err *e)
 {
 	uint8_t ek[EC_KEY_MAX], ik[EC_KEY_MAX];
@@ -392,7 +390,7 @@ static int ec_esp_packet(struct pcapfile_writer *w, struct ec_esp *c,
 	struct esp_send_opts o;
 	struct esp_sa *sa;
 	struct bytes inner = BYTES_EMPTY, frm = BYTES_EMPTY;
-	struct inet_addr osrc, odst;
+	struct addr osrc, odst;
 	size_t esp_len = 0;
 	int rc;
 
@@ -434,7 +432,7 @@ static int ec_esp_packet(struct pcapfile_writer *w, struct ec_esp *c,
 		    INET_PROTO_IPV6, inner.data, inner.len, &o, esp,
 		    sizeof(esp), &esp_len, e);
 	if (rc == 0 && c->udp) {
-		struct pcapfile_endpoint s, t;
+		struct addr s, t;
 
 		ec_endpoint(&osrc, PCAPFILE_PORT_NATT, &s);
 		ec_endpoint(&odst, PCAPFILE_PORT_NATT, &t);

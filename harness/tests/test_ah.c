@@ -40,11 +40,11 @@ static struct ah_sa *sa_make(unsigned integ, bool esn, unsigned window)
 	return sa;
 }
 
-static struct inet_addr addr(const char *text)
+static struct addr addr(const char *text)
 {
-	struct inet_addr a;
+	struct addr a;
 
-	inet_addr_parse(text, &a, NULL);
+	addr_parse(text, &a, NULL);
 	return a;
 }
 

@@ -1,6 +1,7 @@
 /* test_buffer: the bounded reader never moves past its view, fails
  * cleanly and leaves the cursor alone on failure; the writer writes
- * network order and patches only inside what it wrote. */
+ * network order and patches only inside what it wrote; reads and writes
+ * into fixed memory refuse any field that does not fit. */
 #include <string.h>
 
 #include "buffer.h"
@@ -134,11 +135,72 @@ static void test_writer(void)
 	bytes_free(&b);
 }
 
+/* Fixed regions: every width at the last offset where it fits, one past
+ * it (refused, nothing read or written), huge offsets (no overflow in
+ * off + width), a zero-length region. */
+static void test_fixed(void)
+{
+	static const uint8_t want[12] = {
+		0x7f, 0x12, 0x34, 0xa1, 0xa2, 0xa3, 0xa4, 0xde,
+		0xad, 0xbe, 0xef, 0x00,
+	};
+	uint8_t m[12] = { 0 }, u8 = 0x55;
+	uint16_t u16 = 0x5555;
+	uint32_t u32 = 0x55555555;
+	uint64_t u64 = 0x5555555555555555ULL;
+
+	ok(buffer_write_n8(m, sizeof(m), 0, 0x7f) == 0, "write n8 at 0");
+	ok(buffer_write_n16(m, sizeof(m), 1, 0x1234) == 0, "write n16 at 1");
+	ok(buffer_write_n32(m, sizeof(m), 3, 0xa1a2a3a4) == 0, "write n32 at 3");
+	ok(buffer_write_n32(m, sizeof(m), 7, 0xdeadbeef) == 0,
+	    "write n32 at 7");
+	cmp_mem(m, sizeof(m), want, sizeof(want), "written big-endian");
+	ok(buffer_write_n8(m, sizeof(m), 12, 1) == -1, "write n8 at len fails");
+	ok(buffer_write_n16(m, sizeof(m), 11, 1) == -1,
+	    "write n16 across the end fails");
+	ok(buffer_write_n32(m, sizeof(m), 9, 1) == -1,
+	    "write n32 across the end fails");
+	ok(buffer_write_n64(m, sizeof(m), 5, 1) == -1,
+	    "write n64 across the end fails");
+	ok(buffer_write_n16(m, sizeof(m), (size_t)-1, 1) == -1,
+	    "write at a huge offset fails (no overflow)");
+	cmp_mem(m, sizeof(m), want, sizeof(want), "failed writes wrote nothing");
+	ok(buffer_write_n64(m, sizeof(m), 4, 0x0102030405060708ULL) == 0 &&
+	    m[4] == 0x01 && m[11] == 0x08, "write n64 ending at the end");
+	ok(buffer_write_n8(NULL, 0, 0, 1) == -1, "write into nothing fails");
+
+	ok(buffer_read_n8(data, sizeof(data), 19, &u8) == 0 && u8 == 0x14,
+	    "read n8 at the last byte");
+	ok(buffer_read_n16(data, sizeof(data), 18, &u16) == 0 &&
+	    u16 == 0x1314, "read n16 ending at the end");
+	ok(buffer_read_n32(data, sizeof(data), 16, &u32) == 0 &&
+	    u32 == 0x11121314, "read n32 ending at the end");
+	ok(buffer_read_n64(data, sizeof(data), 12, &u64) == 0 &&
+	    u64 == 0x0d0e0f1011121314ULL, "read n64 ending at the end");
+	u8 = 0x55;
+	u16 = 0x5555;
+	u32 = 0x55555555;
+	u64 = 0x5555555555555555ULL;
+	ok(buffer_read_n8(data, sizeof(data), 20, &u8) == -1 && u8 == 0x55,
+	    "read n8 at len fails, value kept");
+	ok(buffer_read_n16(data, sizeof(data), 19, &u16) == -1 &&
+	    u16 == 0x5555, "read n16 across the end fails, value kept");
+	ok(buffer_read_n32(data, sizeof(data), 17, &u32) == -1 &&
+	    u32 == 0x55555555, "read n32 across the end fails, value kept");
+	ok(buffer_read_n64(data, sizeof(data), 13, &u64) == -1 &&
+	    u64 == 0x5555555555555555ULL,
+	    "read n64 across the end fails, value kept");
+	ok(buffer_read_n32(data, sizeof(data), (size_t)-2, &u32) == -1,
+	    "read at a huge offset fails (no overflow)");
+	ok(buffer_read_n8(NULL, 0, 0, &u8) == -1, "read from nothing fails");
+}
+
 int main(void)
 {
 	test_gets();
 	test_bytes_and_skip();
 	test_sub();
 	test_writer();
+	test_fixed();
 	return tap_done();
 }

@@ -131,7 +131,7 @@ static void check_refusals(struct evidence *ev, struct crypto_ike_keys *k)
 	    INTEG_HMAC_SHA2_256_128, DH_ECP_256 };
 	static const uint8_t ek[16] = { 0x11 }, ik[32] = { 0x22 };
 	struct esp_sa_params sp;
-	struct inet_addr a4, b6;
+	struct addr a4, b6;
 	struct err e;
 	bool added;
 
@@ -162,8 +162,8 @@ static void check_refusals(struct evidence *ev, struct crypto_ike_keys *k)
 	sp.encr_key_len = 15;
 	sp.integ_key = ik;
 	sp.integ_key_len = sizeof(ik);
-	if (inet_addr_parse("192.0.2.1", &a4, &e) < 0 ||
-	    inet_addr_parse("2001:db8::2", &b6, &e) < 0)
+	if (addr_parse("192.0.2.1", &a4, &e) < 0 ||
+	    addr_parse("2001:db8::2", &b6, &e) < 0)
 		diag("%s", e.text);
 	ok(evidence_add_esp(ev, &a4, &a4, &sp, &e) < 0,
 	    "a 15-byte AES-128 key is refused (%s)", e.text);

@@ -59,8 +59,8 @@ static void side(struct ike_config *c, const char *ike, const char *esp,
 		diag("config: %s", e.text);
 	c->auth.method = AUTH_SHARED_KEY_MIC;
 	bytes_set(&c->auth.psk, PSK, strlen(PSK));
-	ike_addr_parse("127.0.0.1", &c->local, &e);
-	ike_addr_parse("127.0.0.2", &c->peer, &e);
+	addr_parse("127.0.0.1", &c->local, &e);
+	addr_parse("127.0.0.2", &c->peer, &e);
 	c->local.port = c->peer.port = 500;
 	c->timeout_ms = 10;
 }

@@ -584,13 +584,13 @@ static void natd_expect(const uint8_t *spi_i, const uint8_t *spi_r,
 		diag("crypto_hash: %s", e.text);
 }
 
-static struct ike_addr addr(const char *text, uint16_t port)
+static struct addr addr(const char *text, uint16_t port)
 {
-	struct ike_addr a;
+	struct addr a;
 	struct err e;
 
 	memset(&a, 0, sizeof(a));
-	if (ike_addr_parse(text, &a, &e) < 0)
+	if (addr_parse(text, &a, &e) < 0)
 		diag("addr: %s", e.text);
 	a.port = port;
 	return a;
@@ -606,7 +606,7 @@ static void test_natd_known(void)
 	static const uint8_t ip_dst[4] = { 192, 0, 2, 33 };
 	static const uint8_t ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 2,
 		0, 0, 0, 0, 0, 0, 0, 2 };
-	struct ike_addr src = addr("192.0.2.34", 500),
+	struct addr src = addr("192.0.2.34", 500),
 	    dst = addr("192.0.2.33", 500);
 	struct bytes hs = BYTES_EMPTY, hd = BYTES_EMPTY, h = BYTES_EMPTY;
 	struct codec_node *msg = codec_message_new();

@@ -16,12 +16,12 @@
 
 static const uint8_t payload[] = "odd-length echo data: 37 bytes long!";
 
-static struct inet_addr addr(const char *text)
+static struct addr addr(const char *text)
 {
-	struct inet_addr a;
+	struct addr a;
 	struct err e;
 
-	if (inet_addr_parse(text, &a, &e) < 0)
+	if (addr_parse(text, &a, &e) < 0)
 		diag("%s", e.text);
 	return a;
 }
@@ -58,8 +58,8 @@ static uint16_t ref_checksum(const struct ref *r)
 }
 
 /* The pseudo-header (RFC 768; RFC 8200 8.1) spelled out. */
-static void ref_pseudo(struct ref *r, const struct inet_addr *s,
-    const struct inet_addr *d, unsigned proto, size_t len)
+static void ref_pseudo(struct ref *r, const struct addr *s,
+    const struct addr *d, unsigned proto, size_t len)
 {
 	uint8_t z = 0, p8 = (uint8_t)proto;
 	uint8_t l16[2] = { (uint8_t)(len >> 8), (uint8_t)len };
@@ -89,8 +89,8 @@ static unsigned get16(const uint8_t *p)
 
 /* The checksum field of the transport part t[0..n) and the value the
  * reference computes for it (the field taken as zero). */
-static void ref_l4(unsigned proto, const struct inet_addr *s,
-    const struct inet_addr *d, const uint8_t *t, size_t n, unsigned *got,
+static void ref_l4(unsigned proto, const struct addr *s,
+    const struct addr *d, const uint8_t *t, size_t n, unsigned *got,
     unsigned *want)
 {
 	static struct ref r;
@@ -210,8 +210,8 @@ static bool same(const struct inet_pkt *a, const struct inet_pkt *b)
 		l4 = a->icmp_type == b->icmp_type &&
 		    a->icmp_code == b->icmp_code &&
 		    a->icmp_id == b->icmp_id && a->icmp_seq == b->icmp_seq;
-	return l4 && inet_addr_equal(&a->src, &b->src) &&
-	    inet_addr_equal(&a->dst, &b->dst) && a->proto == b->proto &&
+	return l4 && addr_equal(&a->src, &b->src) &&
+	    addr_equal(&a->dst, &b->dst) && a->proto == b->proto &&
 	    a->data_len == b->data_len &&
 	    memcmp(a->data, b->data, a->data_len) == 0;
 }
@@ -265,7 +265,7 @@ static void round_trip(const struct rt_case *c, size_t data_len)
 	/* The transport part against the wrong addresses: the pseudo-
 	 * header is in the checksum (UDP, ICMPv6), not for ICMP. */
 	if (c->proto == INET_PROTO_UDP || c->proto == INET_PROTO_ICMPV6) {
-		struct inet_addr other = p.dst;
+		struct addr other = p.dst;
 
 		other.ip[3] ^= 1;
 		ok(inet_parse_l4(c->proto, &p.src, &other, l4.data, l4.len,
@@ -502,8 +502,8 @@ static void echo_case(const struct rt_case *c, int want_rc,
 	if (!is_int(rc, want_rc, "%s type %u: echo answer", name(c),
 	    c->type) || rc != 0)
 		goto out;
-	ok(inet_addr_equal(&rep.src, &req.dst) &&
-	    inet_addr_equal(&rep.dst, &req.src) && rep.proto == req.proto &&
+	ok(addr_equal(&rep.src, &req.dst) &&
+	    addr_equal(&rep.dst, &req.src) && rep.proto == req.proto &&
 	    rep.data == req.data && rep.data_len == req.data_len,
 	    "%s: reply swaps addresses, same data", name(c));
 	if (c->proto == INET_PROTO_UDP)
@@ -545,25 +545,25 @@ static void test_echo(void)
 
 static void test_addrs(void)
 {
-	struct inet_addr a, b;
+	struct addr a, b;
 	struct err e = { "" };
 	char buf[64];
 
-	ok(inet_addr_parse("198.51.100.2", &a, &e) == 0 && a.family == 4 &&
+	ok(addr_parse("198.51.100.2", &a, &e) == 0 && a.family == 4 &&
 	    a.ip[0] == 198 && a.ip[3] == 2, "IPv4 address parsed");
-	inet_addr_format(&a, buf, sizeof(buf));
+	addr_format(&a, buf, sizeof(buf));
 	ok(strcmp(buf, "198.51.100.2") == 0, "formatted back: %s", buf);
-	ok(inet_addr_parse("2001:db8::2", &b, &e) == 0 && b.family == 6 &&
+	ok(addr_parse("2001:db8::2", &b, &e) == 0 && b.family == 6 &&
 	    b.ip[0] == 0x20 && b.ip[15] == 2, "IPv6 address parsed");
-	inet_addr_format(&b, buf, sizeof(buf));
+	addr_format(&b, buf, sizeof(buf));
 	ok(strcmp(buf, "2001:db8::2") == 0, "formatted back: %s", buf);
-	ok(!inet_addr_equal(&a, &b) && inet_addr_equal(&a, &a),
+	ok(!addr_equal(&a, &b) && addr_equal(&a, &a),
 	    "equal only to itself");
-	ok(inet_addr_parse("198.51.100.300", &a, &e) < 0 &&
+	ok(addr_parse("198.51.100.300", &a, &e) < 0 &&
 	    strstr(e.text, "198.51.100.300") != NULL,
 	    "bad address refused, quoted (%s)", e.text);
 	a.family = 0;
-	inet_addr_format(&a, buf, 4);
+	addr_format(&a, buf, 4);
 	ok(strlen(buf) < 4, "a bad family formats within the buffer");
 }
 

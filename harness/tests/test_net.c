@@ -375,7 +375,7 @@ static void test_raw4(void)
 	rc = net_recv(n, net_now_us() + WAIT_MS * 1000u, &pkt, &e);
 	ok(rc == 1 && pkt.esp && pkt.port == NET_RAW &&
 	    pkt.len == sizeof(esp_pkt) && memcmp(pkt.data, esp_pkt, pkt.len) == 0 &&
-	    pkt.src.family == 4 && memcmp(pkt.src.addr, iut4, 4) == 0,
+	    pkt.src.family == 4 && memcmp(pkt.src.ip, iut4, 4) == 0,
 	    "raw ESP from the IUT: esp, NET_RAW, data from the SPI on, source %s", I);
 	/* From elsewhere: passed over. */
 	sendto(other, esp_pkt, sizeof(esp_pkt), 0, (struct sockaddr *)&to,

@@ -22,13 +22,14 @@ static const char *tmp_path(const char *name)
 	return path;
 }
 
-static struct pcapfile_endpoint ep(const char *addr, uint16_t port)
+static struct addr ep(const char *addr, uint16_t port)
 {
-	struct pcapfile_endpoint e;
+	struct addr e;
 	struct err er;
 
-	if (pcapfile_endpoint_parse(&e, addr, port, &er) < 0)
+	if (addr_parse(addr, &e, &er) < 0)
 		diag("%s", er.text);
+	e.port = port;
 	return e;
 }
 
@@ -95,15 +96,15 @@ static void test_build(void)
 	struct err e;
 
 	for (size_t i = 0; i < NFLOWS; i++) {
-		struct pcapfile_endpoint s = ep(flows[i].src, flows[i].sport);
-		struct pcapfile_endpoint d = ep(flows[i].dst, flows[i].dport);
+		struct addr s = ep(flows[i].src, flows[i].sport);
+		struct addr d = ep(flows[i].dst, flows[i].dport);
 		bool marker = flows[i].sport == 4500 || flows[i].dport == 4500;
 
 		ok(pcapfile_build_udp(&pkt, &s, &d, marker, msg, sizeof(msg), &e) == 0,
 		    "%s: build", flows[i].name);
 		check_checksums(&pkt, s.family == 6, flows[i].name);
 	}
-	struct pcapfile_endpoint s4 = ep("192.0.2.1", 500), d6 = ep("2001:db8::2", 500);
+	struct addr s4 = ep("192.0.2.1", 500), d6 = ep("2001:db8::2", 500);
 	ok(pcapfile_build_udp(&pkt, &s4, &d6, false, msg, sizeof(msg), &e) < 0 &&
 	    strstr(e.text, "famil") != NULL, "mixed families refused: %s", e.text);
 	static uint8_t big[65536];
@@ -125,8 +126,8 @@ static void test_round_trip(void)
 
 	ok(pcapfile_create(&w, path, &e) == 0, "create %s", path);
 	for (i = 0; i < NFLOWS; i++) {
-		struct pcapfile_endpoint s = ep(flows[i].src, flows[i].sport);
-		struct pcapfile_endpoint d = ep(flows[i].dst, flows[i].dport);
+		struct addr s = ep(flows[i].src, flows[i].sport);
+		struct addr d = ep(flows[i].dst, flows[i].dport);
 
 		ok(pcapfile_write_ike(w, flows[i].ts, &s, &d, msg, sizeof(msg), &e) == 0,
 		    "write %s", flows[i].name);
@@ -135,8 +136,8 @@ static void test_round_trip(void)
 	if (!ok(pcapfile_open(&r, path, &e) == 0, "open for reading"))
 		return diag("%s", e.text);
 	for (i = 0; i < NFLOWS; i++) {
-		struct pcapfile_endpoint s = ep(flows[i].src, flows[i].sport);
-		struct pcapfile_endpoint d = ep(flows[i].dst, flows[i].dport);
+		struct addr s = ep(flows[i].src, flows[i].sport);
+		struct addr d = ep(flows[i].dst, flows[i].dport);
 		bool marker = flows[i].sport == 4500 || flows[i].dport == 4500;
 
 		if (!is_int(pcapfile_next(r, &f, &e), 1, "%s: a frame", flows[i].name))
@@ -153,14 +154,14 @@ static void test_round_trip(void)
 	is_int(pcapfile_next(r, &f, &e), 0, "then the end");
 	pcapfile_free(r);
 
-	char text[PCAPFILE_ENDPOINT_TEXT];
-	struct pcapfile_endpoint x = ep("2001:db8::1", 4500);
-	pcapfile_endpoint_format(&x, text);
+	char text[ADDR_TEXT_MAX];
+	struct addr x = ep("2001:db8::1", 4500);
+	addr_format_port(&x, text);
 	ok(strcmp(text, "[2001:db8::1]:4500") == 0, "format v6: %s", text);
 	x = ep("192.0.2.1", 500);
-	pcapfile_endpoint_format(&x, text);
+	addr_format_port(&x, text);
 	ok(strcmp(text, "192.0.2.1:500") == 0, "format v4: %s", text);
-	ok(pcapfile_endpoint_parse(&x, "192.0.2.300", 1, &e) < 0 &&
+	ok(addr_parse("192.0.2.300", &x, &e) < 0 &&
 	    strstr(e.text, "192.0.2.300") != NULL, "bad address named: %s", e.text);
 }
 
@@ -221,8 +222,8 @@ enum { NBROKEN = sizeof(broken) / sizeof(broken[0]) };
  * payload as they are, so pcapfile_build_udp gets marker=false. */
 static int build_broken(const struct broken *b, struct bytes *pkt)
 {
-	struct pcapfile_endpoint s = ep(b->v6 ? "2001:db8::1" : "192.0.2.1", b->natt ? 4500 : 500);
-	struct pcapfile_endpoint d = ep(b->v6 ? "2001:db8::2" : "198.51.100.2", b->natt ? 4500 : 500);
+	struct addr s = ep(b->v6 ? "2001:db8::1" : "192.0.2.1", b->natt ? 4500 : 500);
+	struct addr d = ep(b->v6 ? "2001:db8::2" : "198.51.100.2", b->natt ? 4500 : 500);
 	struct err e;
 
 	if (pcapfile_build_udp(pkt, &s, &d, false, b->payload, b->plen, &e) < 0)
@@ -281,8 +282,8 @@ static void test_broken(void)
 static void test_links(void)
 {
 	struct bytes ip4 = BYTES_EMPTY, ip6 = BYTES_EMPTY, frame = BYTES_EMPTY;
-	struct pcapfile_endpoint s4 = ep("192.0.2.1", 500), d4 = ep("198.51.100.2", 500);
-	struct pcapfile_endpoint s6 = ep("2001:db8::1", 4500), d6 = ep("2001:db8::2", 4500);
+	struct addr s4 = ep("192.0.2.1", 500), d4 = ep("198.51.100.2", 500);
+	struct addr s6 = ep("2001:db8::1", 4500), d6 = ep("2001:db8::2", 4500);
 	struct pcapfile_frame f;
 	struct err e;
 	static const struct {
@@ -339,7 +340,7 @@ static void test_links(void)
 static void test_ipv6_ext(void)
 {
 	struct bytes ip = BYTES_EMPTY, pkt = BYTES_EMPTY;
-	struct pcapfile_endpoint s = ep("2001:db8::1", 500), d = ep("2001:db8::2", 500);
+	struct addr s = ep("2001:db8::1", 500), d = ep("2001:db8::2", 500);
 	struct pcapfile_frame f;
 	struct err e;
 	uint8_t ext[16] = { 44, 0 };	/* dest options (8) then fragment (8) */
@@ -370,7 +371,7 @@ static void test_ipv6_ext(void)
 static void test_mutation_sweep(void)
 {
 	struct bytes ip = BYTES_EMPTY;
-	struct pcapfile_endpoint s = ep("192.0.2.1", 4500), d = ep("198.51.100.2", 4500);
+	struct addr s = ep("192.0.2.1", 4500), d = ep("198.51.100.2", 4500);
 	static const uint8_t values[] = { 0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff };
 	struct pcapfile_frame f;
 	struct err e;
@@ -416,7 +417,7 @@ static void test_bad_files(void)
 
 	/* A record header promising more bytes than the file holds. */
 	struct pcapfile_writer *w;
-	struct pcapfile_endpoint s = ep("192.0.2.1", 500), d = ep("198.51.100.2", 500);
+	struct addr s = ep("192.0.2.1", 500), d = ep("198.51.100.2", 500);
 	const char *cut = tmp_path("cut.pcap");
 	pcapfile_create(&w, cut, &e);
 	pcapfile_write_ike(w, 1, &s, &d, msg, sizeof(msg), &e);

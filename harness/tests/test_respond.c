@@ -291,7 +291,7 @@ static void test_cookie_address(void)
 	fx_init(&f);
 	f.r.cookies = true;
 	f.r.cookie_threshold = 0;
-	ike_addr_parse("192.0.2.17", &f.r.cfg.peer, &e);
+	addr_parse("192.0.2.17", &f.r.cfg.peer, &e);
 	sa = init_request(&f, &m);
 	encode(sa, &m, &b);
 	if (feed(&f, NULL, &b, &rx) == 1)
@@ -301,12 +301,12 @@ static void test_cookie_address(void)
 	if (ike_build_init_request(sa, &f.ini, &m, &e) < 0)
 		diag("retry: %s", e.text);
 	encode(sa, &m, &b);
-	ike_addr_parse("192.0.2.99", &f.r.cfg.peer, &e);
+	addr_parse("192.0.2.99", &f.r.cfg.peer, &e);
 	ok(feed(&f, NULL, &b, &rx) == 1 && ike_rx_notify(&rx, N_COOKIE) &&
 	    ike_rx_find(&rx, PL_SA, 1) == NULL,
 	    "2.6: the retry from another address: COOKIE again, no SA");
 	ike_rx_free(&rx);
-	ike_addr_parse("192.0.2.17", &f.r.cfg.peer, &e);
+	addr_parse("192.0.2.17", &f.r.cfg.peer, &e);
 	ok(feed(&f, NULL, &b, &rx) == 1 && !ike_rx_notify(&rx, N_COOKIE) &&
 	    ike_rx_find(&rx, PL_SA, 1) && f.r.nsa == 1,
 	    "2.6: the retry from the cookie's address: SA, KE, Nr");

@@ -31,7 +31,7 @@ struct fx {
 	bool have;
 	struct ike_sa *sa;		/* the initiator's */
 	struct esp_sa *out, *in;	/* the initiator's side of the child */
-	struct inet_addr me, iut;	/* outer addresses */
+	struct addr me, iut;	/* outer addresses */
 };
 
 static int mem_send(void *ctx, const uint8_t *p, size_t n, struct err *e)
@@ -145,8 +145,8 @@ static int fx_init(struct fx *f, const char *esp, const char *ini_tl,
 		diag("respond_init: %s", e.text);
 		return -1;
 	}
-	inet_addr_parse("192.0.2.17", &f->me, &e);
-	inet_addr_parse("192.0.2.18", &f->iut, &e);
+	addr_parse("192.0.2.17", &f->me, &e);
+	addr_parse("192.0.2.18", &f->iut, &e);
 	if (ike_establish(&f->ini, &t, true, &f->sa, &e) < 0 ||
 	    f->sa->nchild != 1) {
 		diag("establish (%s): %s", esp, e.text);
@@ -180,8 +180,8 @@ static void udp_inner(const char *src, uint16_t sport, const char *dst,
 	struct err e;
 
 	memset(&p, 0, sizeof(p));
-	inet_addr_parse(src, &p.src, &e);
-	inet_addr_parse(dst, &p.dst, &e);
+	addr_parse(src, &p.src, &e);
+	addr_parse(dst, &p.dst, &e);
 	p.proto = INET_PROTO_UDP;
 	p.sport = sport;
 	p.dport = dport;
@@ -226,12 +226,12 @@ static enum esp_verdict open_reply(struct fx *f, struct esp_rx *rx,
 	return v;
 }
 
-static bool addr_is(const struct inet_addr *a, const char *text)
+static bool addr_is(const struct addr *a, const char *text)
 {
-	struct inet_addr b;
+	struct addr b;
 	struct err e;
 
-	return inet_addr_parse(text, &b, &e) == 0 && inet_addr_equal(a, &b);
+	return addr_parse(text, &b, &e) == 0 && addr_equal(a, &b);
 }
 
 /* The echo through one suite, and the rules every packet obeys. */
@@ -395,8 +395,8 @@ static void test_icmp(void)
 		return;
 	}
 	memset(&p, 0, sizeof(p));
-	inet_addr_parse("203.0.113.1", &p.src, &e);
-	inet_addr_parse("198.51.100.18", &p.dst, &e);
+	addr_parse("203.0.113.1", &p.src, &e);
+	addr_parse("198.51.100.18", &p.dst, &e);
 	p.proto = INET_PROTO_ICMP;
 	p.icmp_type = inet_echo_request_type(4);
 	p.icmp_id = 0x1234;
@@ -438,8 +438,8 @@ static void test_icmp6(void)
 		return;
 	}
 	memset(&p, 0, sizeof(p));
-	inet_addr_parse("2001:db8:113::1", &p.src, &e);
-	inet_addr_parse("2001:db8:100:1::2", &p.dst, &e);
+	addr_parse("2001:db8:113::1", &p.src, &e);
+	addr_parse("2001:db8:100:1::2", &p.dst, &e);
 	p.proto = INET_PROTO_ICMPV6;
 	p.icmp_type = inet_echo_request_type(6);
 	p.icmp_id = 0x4321;
@@ -528,7 +528,7 @@ static void test_echo_conf(void)
 	}
 	f.r.esp->protected.n = 0;
 	f.r.esp->echo_port = 7007;
-	inet_addr_parse("198.51.100.18", &f.r.esp->echo[0], &e);
+	addr_parse("198.51.100.18", &f.r.esp->echo[0], &e);
 	f.r.esp->necho = 1;
 	udp_inner("203.0.113.1", 40000, "198.51.100.18", 7007, "listed", &inner);
 	ok(feed(&f, INET_PROTO_IPIP, &inner, NULL, &pkt) > 0,

@@ -212,8 +212,8 @@ static void echo_request(struct esp_sa *out, const char *data,
 	size_t len = 0;
 
 	memset(&p, 0, sizeof(p));
-	inet_addr_parse("203.0.113.1", &p.src, &e);
-	inet_addr_parse("198.51.100.18", &p.dst, &e);
+	addr_parse("203.0.113.1", &p.src, &e);
+	addr_parse("198.51.100.18", &p.dst, &e);
 	p.proto = INET_PROTO_UDP;
 	p.sport = 33333;
 	p.dport = 7;

@@ -535,10 +535,11 @@ static int write_pcap(const char *path, struct tcase *list, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t t = 0; t < NTRANSPORTS; t++) {
-			struct pcapfile_endpoint s, d;
+			struct addr s, d;
 
-			pcapfile_endpoint_parse(&s, transports[t].src, transports[t].port, &e);
-			pcapfile_endpoint_parse(&d, transports[t].dst, transports[t].port, &e);
+			addr_parse(transports[t].src, &s, &e);
+			addr_parse(transports[t].dst, &d, &e);
+			s.port = d.port = transports[t].port;
 			if (pcapfile_write_ike(w, 1700000000000000ull + (i * NTRANSPORTS + t) * 1000,
 			    &s, &d, list[i].wire.data, list[i].wire.len, &e) < 0)
 				diag("%s: %s", list[i].name, e.text);
