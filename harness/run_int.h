@@ -113,7 +113,7 @@ struct run_ctx {
 	struct err script_err;
 };
 
-/* run.c: checks, TAP and record output */
+/* run_check.c: checks, TAP and record output (a leaf) */
 void run_check_begin(struct run_ctx *c, struct run_check *k, int line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void run_check_fail(struct run_check *k, const char *fmt, ...)
@@ -127,6 +127,11 @@ void run_diag(struct run_ctx *c, const char *fmt, ...)
 /* A script error found while running: "file:line: message". -1. */
 int run_script_error(struct run_ctx *c, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A check line that did not run, with the reason (TAP "# SKIP"). */
+void run_check_skip(struct run_ctx *c, int line, const char *desc,
+    const char *why);
+/* One "KEY value" line of the result record (nothing when f is NULL). */
+void run_rec_str(FILE *f, const char *key, const char *v);
 
 /* run_vars.c */
 struct run_var *run_var_find(struct run_ctx *c, const char *name);
@@ -210,8 +215,5 @@ void run_esp_free(struct run_ctx *c);
 void run_evidence_collect(struct run_ctx *c);
 void run_evidence_write(struct run_ctx *c);
 void run_evidence_free(struct run_ctx *c);
-/* A check line that did not run, with the reason (TAP "# SKIP"). */
-void run_check_skip(struct run_ctx *c, int line, const char *desc,
-    const char *why);
 
 #endif
