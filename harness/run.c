@@ -335,7 +335,7 @@ static void run_ctx_free(struct run_ctx *c)
 {
 	size_t i;
 
-	run_adapter_reap(c);
+	adapter_reap(&c->ad);
 	run_esp_free(c);
 	run_evidence_free(c);
 	ike_rx_free(&c->rx);

@@ -1323,7 +1323,7 @@ int run_iut_counters(struct run_ctx *c, const struct script_event *ev)
 		run_check_end(c, &k);
 		return 0;
 	}
-	rc = run_adapter_output(c, args, &out, &e);
+	rc = adapter_output(&c->ad, args, &out, &e);
 	if (rc != 0) {
 		run_check_begin(c, &k, ev->pos.line, "iut counters");
 		if (rc < 0)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "adapter.h"
 #include "bytes.h"
 #include "err.h"
 #include "ike.h"
@@ -57,7 +58,7 @@ struct run_ctx {
 	char pcap_path[4096];
 	char rec_path[4096];
 	char adapter[4096];		/* "" when none */
-	int bg_pid;			/* adapter verb left running, or 0 */
+	struct adapter ad;		/* runs c->adapter (adapter.h) */
 	/* transport */
 	struct net *net;
 	enum net_port port;		/* where requests go now */
@@ -183,12 +184,6 @@ int run_retransmits(struct run_ctx *c, const struct script_event *ev);
 int run_establish(struct run_ctx *c, const struct script_event *ev);
 int run_iut(struct run_ctx *c, const struct script_event *ev);
 int run_transport_init(struct run_ctx *c, struct err *e);
-/* Runs the adapter (args NULL-terminated) to its end with its standard
- * output read into out: the exit status, or -1 with e. */
-int run_adapter_output(struct run_ctx *c, const char *const *args,
-    struct bytes *out, struct err *e);
-/* Ends an adapter verb still running in the background (by its pid). */
-void run_adapter_reap(struct run_ctx *c);
 /* After the events: deletes the IKE SA left up, or has the adapter drop
  * what the IUT initiated. No TAP line. */
 void run_cleanup(struct run_ctx *c);

@@ -4,14 +4,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "adapter.h"
 #include "codec.h"
 #include "profile.h"
 #include "rules.h"
@@ -258,6 +256,8 @@ int run_transport_init(struct run_ctx *c, struct err *e)
 	c->tr.send = run_tr_send;
 	c->tr.recv = run_tr_recv;
 	run_adapter_path(c);
+	c->ad.path = c->adapter;
+	c->ad.timeout_s = c->o->adapter_timeout_s;
 	if (run_cfg_init(c, local, iut, e) < 0)
 		return -1;
 	c->sa = ike_sa_new(c->s->role == SCRIPT_ROLE_INITIATOR, e);
@@ -964,107 +964,6 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 
 /* ---------------------------------------------------------------- iut */
 
-/* Runs the adapter with args; its output goes to stderr (stdout is TAP).
- * Returns its exit status, or -1 when it could not run or timed out. */
-void run_adapter_reap(struct run_ctx *c)
-{
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
-	int status;
-
-	if (c->bg_pid <= 0)
-		return;
-	if (waitpid(c->bg_pid, &status, WNOHANG) == 0) {
-		kill(c->bg_pid, SIGTERM);
-		nanosleep(&ts, NULL);
-		if (waitpid(c->bg_pid, &status, WNOHANG) == 0) {
-			kill(c->bg_pid, SIGKILL);
-			waitpid(c->bg_pid, &status, 0);
-		}
-	}
-	c->bg_pid = 0;
-}
-
-/* Runs the adapter with args; stdout goes to out_fd (-1: to stderr). */
-static int run_adapter_fd(struct run_ctx *c, const char *const *args,
-    bool background, int out_fd, struct err *e)
-{
-	char *argv[8];
-	unsigned limit = c->o->adapter_timeout_s ? c->o->adapter_timeout_s : 60;
-	uint64_t end = net_now_us() + (uint64_t)limit * 1000000u;
-	pid_t pid, w;
-	int status, i;
-
-	argv[0] = c->adapter;
-	for (i = 0; args[i] != NULL && i < 6; i++)
-		argv[i + 1] = (char *)args[i];
-	argv[i + 1] = NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return err_set(e, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(out_fd >= 0 ? out_fd : 2, 1);
-		if (out_fd >= 0)
-			close(out_fd);
-		execv(c->adapter, argv);
-		_exit(127);
-	}
-	if (background) {
-		/* initiate, rekey, terminate: the IUT's messages must be read
-		 * (and timed) while the adapter still waits for its daemon */
-		c->bg_pid = pid;
-		return 0;
-	}
-	for (;;) {
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (net_now_us() > end) {
-			kill(pid, SIGTERM);
-			nanosleep(&ts, NULL);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return err_set(e, "%s %s: no answer after %u s", c->adapter,
-			    args[0], limit);
-		}
-		nanosleep(&ts, NULL);
-	}
-	if (!WIFEXITED(status))
-		return err_set(e, "%s %s: killed by signal", c->adapter, args[0]);
-	if (WEXITSTATUS(status) == 127)
-		return err_set(e, "%s: could not run", c->adapter);
-	return WEXITSTATUS(status);
-}
-
-static int run_adapter(struct run_ctx *c, const char *const *args,
-    bool background, struct err *e)
-{
-	return run_adapter_fd(c, args, background, -1, e);
-}
-
-int run_adapter_output(struct run_ctx *c, const char *const *args,
-    struct bytes *out, struct err *e)
-{
-	char path[] = "/tmp/iketest-adapter-XXXXXX";
-	uint8_t buf[4096];
-	ssize_t r;
-	int fd = mkstemp(path), rc;
-
-	if (fd < 0)
-		return err_set(e, "mkstemp: %s", strerror(errno));
-	(void)unlink(path);
-	rc = run_adapter_fd(c, args, false, fd, e);
-	if (rc >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
-		while ((r = read(fd, buf, sizeof(buf))) > 0 && out->len < 65536)
-			if (bytes_append(out, buf, (size_t)r) < 0)
-				break;
-	}
-	close(fd);
-	return rc;
-}
-
 /* Liveness on the IKE SA: an empty INFORMATIONAL request answered. */
 static void run_liveness(struct run_ctx *c, struct run_check *k)
 {
@@ -1112,20 +1011,20 @@ int run_iut(struct run_ctx *c, const struct script_event *ev)
 		return run_iut_counters(c, ev);
 	case SCRIPT_IUT_RESTART:
 		args[0] = "stop";
-		if ((rc = run_adapter(c, args, false, &e)) == 0) {
+		if ((rc = adapter_run(&c->ad, args, false, -1, &e)) == 0) {
 			args[0] = "start";
-			if ((rc = run_adapter(c, args, false, &e)) == 0) {
+			if ((rc = adapter_run(&c->ad, args, false, -1, &e)) == 0) {
 				args[0] = "configure";
 				args[1] = profile_path(c->prof);
 			}
 		}
 		break;
 	}
-	run_adapter_reap(c);
+	adapter_reap(&c->ad);
 	if (rc == 0 && c->adapter[0] != '\0')
-		rc = run_adapter(c, args, u->verb == SCRIPT_IUT_INITIATE ||
+		rc = adapter_run(&c->ad, args, u->verb == SCRIPT_IUT_INITIATE ||
 		    u->verb == SCRIPT_IUT_REKEY || u->verb == SCRIPT_IUT_TERMINATE,
-		    &e);
+		    -1, &e);
 	/* initiate returns once the IUT started: its messages may be on
 	 * their way, and they count from here */
 	c->last_event_us = net_now_us();
@@ -1172,8 +1071,8 @@ void run_cleanup(struct run_ctx *c)
 		return;
 	}
 	if (c->s->role == SCRIPT_ROLE_RESPONDER && c->adapter[0] != '\0') {
-		run_adapter_reap(c);
-		if (run_adapter(c, args, false, &e) != 0)
+		adapter_reap(&c->ad);
+		if (adapter_run(&c->ad, args, false, -1, &e) != 0)
 			run_diag(c, "clean-up: adapter terminate failed");
 	}
 }
