@@ -92,7 +92,5 @@ struct respond_conf {
 int respond_conf_load(const char *path, struct respond_conf *rc,
     struct err *e);
 void respond_conf_free(struct respond_conf *rc);
-/* $NAME and ${NAME} from the environment; an unset one is an error. */
-int respond_expand(const char *in, char *out, size_t outlen, struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "expand.h"
 #include "ike.h"
 #include "inet.h"
 #include "names.h"
@@ -51,50 +52,6 @@ static int conf_err(const struct profile *p, const char *section,
 	    arg ? " `" : "", arg ? arg : "", arg ? "'" : "");
 }
 
-int respond_expand(const char *in, char *out, size_t outlen, struct err *e)
-{
-	size_t used = 0, n;
-	const char *v;
-	char name[128];
-
-	while (*in) {
-		if (*in != '$') {
-			if (used + 1 >= outlen)
-				return err_set(e, "too long after expansion");
-			out[used++] = *in++;
-			continue;
-		}
-		in++;
-		if (*in == '{') {
-			n = strcspn(in + 1, "}");
-			if (in[1 + n] != '}' || n == 0 || n >= sizeof(name))
-				return err_set(e, "bad ${NAME}");
-			memcpy(name, in + 1, n);
-			in += n + 2;
-		} else {
-			for (n = 0; (in[n] >= 'A' && in[n] <= 'Z') ||
-			    (in[n] >= 'a' && in[n] <= 'z') || in[n] == '_' ||
-			    (n > 0 && in[n] >= '0' && in[n] <= '9'); n++)
-				;
-			if (n == 0 || n >= sizeof(name))
-				return err_set(e, "a lone `$'");
-			memcpy(name, in, n);
-			in += n;
-		}
-		name[n] = '\0';
-		if ((v = getenv(name)) == NULL)
-			return err_set(e, "$%s is not set (eval \"$(ci/lab env SLOT)\" first)",
-			    name);
-		n = strlen(v);
-		if (used + n >= outlen)
-			return err_set(e, "too long after expansion");
-		memcpy(out + used, v, n);
-		used += n;
-	}
-	out[used] = '\0';
-	return 0;
-}
-
 /* Word i of a key, expanded; 1 when there, 0 when absent. */
 static int word(const struct profile *p, const char *section, const char *key,
     size_t i, char *out, struct err *e)
@@ -106,8 +63,14 @@ static int word(const struct profile *p, const char *section, const char *key,
 	w = profile_get_list(p, section, key, &n);
 	if (w == NULL || i >= n)
 		return 0;
-	if (respond_expand(w[i], out, CONF_WORD_MAX, &xe) < 0)
-		return conf_err(p, section, key, e, xe.text, NULL);
+	/* a variable set to "" expands to ""; "$5" is refused */
+	if (expand_vars(w[i], out, CONF_WORD_MAX, 0, &xe) < 0) {
+		char why[ERR_TEXT_MAX];
+
+		snprintf(why, sizeof(why), "%.400s (eval \"$(ci/lab env SLOT)\" first)",
+		    xe.text);
+		return conf_err(p, section, key, e, why, NULL);
+	}
 	return 1;
 }
 

@@ -352,7 +352,7 @@ static int profile_nth(struct run_ctx *c, const char *section,
 
 	if (l == NULL || nth >= n)
 		return 1;
-	if (run_expand_word(l[nth], out, outlen, &e) < 0)
+	if (expand_vars(l[nth], out, outlen, RUN_EXPAND_FLAGS, &e) < 0)
 		return -1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "adapter.h"
 #include "bytes.h"
 #include "err.h"
+#include "expand.h"
 #include "ike.h"
 #include "net.h"
 #include "run.h"
@@ -25,6 +26,10 @@ enum {
 	RUN_WORDS_MAX = 16,			/* expanded profile words */
 	RUN_WORD_LEN = 512,
 };
+
+/* How the interpreter expands $NAME in profile words (expand.h): "$5"
+ * stays as written, and a variable set to "" is as good as unset. */
+#define RUN_EXPAND_FLAGS (EXPAND_EMPTY_IS_UNSET | EXPAND_LONE_DOLLAR_KEPT)
 
 /* A script variable: a number, bytes, or a whole message. */
 struct run_var {
@@ -187,9 +192,6 @@ int run_transport_init(struct run_ctx *c, struct err *e);
 /* After the events: deletes the IKE SA left up, or has the adapter drop
  * what the IUT initiated. No TAP line. */
 void run_cleanup(struct run_ctx *c);
-/* $NAME and ${NAME} of a profile word expanded from the environment. */
-int run_expand_word(const char *word, char *out, size_t outlen,
-    struct err *e);
 /* The first word of a profile value, $NAME expanded; NULL when absent
  * (*bad and e on an unset variable). */
 const char *run_profile_word(struct run_ctx *c, const char *section,

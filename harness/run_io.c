@@ -11,6 +11,7 @@
 
 #include "adapter.h"
 #include "codec.h"
+#include "expand.h"
 #include "profile.h"
 #include "rules.h"
 
@@ -65,45 +66,6 @@ static int run_tr_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
 	}
 }
 
-/* Expands $NAME and ${NAME} in a profile word from the environment (the
- * lab's variables: `ci/lab env SLOT`), e.g. `$CREDS_DIR/psk`. 0, or -1
- * with the name of the unset variable in *e. */
-int run_expand_word(const char *word, char *out, size_t outlen,
-    struct err *e)
-{
-	size_t o = 0, n;
-	const char *p = word, *val;
-	char name[128];
-
-	while (*p != '\0') {
-		bool brace = p[0] == '$' && p[1] == '{';
-		const char *s = p + (brace ? 2 : 1);
-
-		if (p[0] != '$' || !(isalpha((unsigned char)*s) || *s == '_')) {
-			if (o + 1 >= outlen)
-				return err_set(e, "`%s': too long once expanded", word);
-			out[o++] = *p++;
-			continue;
-		}
-		for (n = 0; isalnum((unsigned char)s[n]) || s[n] == '_'; n++)
-			;
-		if (n >= sizeof(name) || (brace && s[n] != '}'))
-			return err_set(e, "`%s': bad variable", word);
-		memcpy(name, s, n);
-		name[n] = '\0';
-		val = getenv(name);
-		if (val == NULL || val[0] == '\0')
-			return err_set(e, "$%s is not set", name);
-		if (o + strlen(val) >= outlen)
-			return err_set(e, "`%s': too long once expanded", word);
-		memcpy(out + o, val, strlen(val));
-		o += strlen(val);
-		p = s + n + (brace ? 1 : 0);
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 /* The first word of a profile value, with $NAME expanded (the words live
  * as long as the run). NULL when the key is absent; *bad on an unset
  * variable. */
@@ -125,7 +87,7 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 		return NULL;
 	}
 	out = c->words[c->nwords];
-	if (run_expand_word(l[0], out, RUN_WORD_LEN, &e2) < 0) {
+	if (expand_vars(l[0], out, RUN_WORD_LEN, RUN_EXPAND_FLAGS, &e2) < 0) {
 		*bad = true;
 		err_set(e, "%s: [%s] %s = %s: %s (run inside the lab: set -a; eval \"$(ci/lab env SLOT)\")",
 		    profile_path(c->prof), section, key, l[0], e2.text);
