@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
 #include "ike.h"
 #include "respond_esp.h"
 
@@ -88,6 +89,7 @@ struct respond_conf {
 	unsigned echo_port;
 	struct inet_addr echo[RESPOND_ECHO_MAX];
 	size_t necho;
+	struct err warning;	/* a profile that loads but will fail; "" */
 };
 int respond_conf_load(const char *path, struct respond_conf *rc,
     struct err *e);

@@ -122,7 +122,7 @@ static bool has_method(const struct profile *p, const char *m)
 }
 
 static int conf_psk(const struct profile *p, struct ike_config *cfg,
-    struct err *e)
+    struct err *warning, struct err *e)
 {
 	char w[CONF_WORD_MAX];
 	struct err ie;
@@ -134,7 +134,7 @@ static int conf_psk(const struct profile *p, struct ike_config *cfg,
 	/* Without a key IKE_SA_INIT still runs; IKE_AUTH with PSK then
 	 * gets AUTHENTICATION_FAILED. Said once, not refused. */
 	if (r == 0)
-		fprintf(stderr, "iketest respond: %s:%d: warning: psk without [auth] psk-file: PSK authentication will fail\n",
+		err_set(warning, "%s:%d: warning: psk without [auth] psk-file: PSK authentication will fail",
 		    profile_path(p), line_of(profile_path(p), "auth", "methods"));
 	else if (read_psk(p, w, &cfg->auth.psk, e) < 0)
 		return -1;
@@ -261,7 +261,7 @@ int respond_conf_load(const char *path, struct respond_conf *rc,
 		err_set(e, "%s:1: %s", path, pe.text);
 		goto out;
 	}
-	if (has_method(p, "psk") && conf_psk(p, &rc->cfg, e) < 0)
+	if (has_method(p, "psk") && conf_psk(p, &rc->cfg, &rc->warning, e) < 0)
 		goto out;
 	if ((has_method(p, "rsa") || has_method(p, "ecdsa")) &&
 	    conf_cert(p, &rc->cert_auth, e) < 0)
