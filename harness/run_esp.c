@@ -920,6 +920,25 @@ struct rx_result {
 	char why[RUN_TEXT_MAX];
 };
 
+/* When an esp/ah expect gives up: its window's end, with room after an
+ * `after' time (every timing kind is a case, so a new one is a compiler
+ * error until it is handled). */
+static uint64_t esp_deadline(const struct script_esp *x,
+    uint64_t start)
+{
+	switch (x->timing.kind) {
+	case SCRIPT_T_WITHIN:
+		return start + x->timing.at;
+	case SCRIPT_T_RANGE:
+		return start + x->timing.hi;
+	case SCRIPT_T_AFTER: case SCRIPT_T_PERCENT: case SCRIPT_T_ABS:
+		return start + x->timing.at + x->timing.at / 2 + 1000000;
+	case SCRIPT_T_NONE:
+		break;
+	}
+	return net_now_us() + RUN_DEFAULT_DEADLINE_US;
+}
+
 /* Decapsulates a packet that arrived: ESP (UDP or raw) or AH. */
 static void rx_packet(struct run_ctx *c, const struct net_packet *pkt,
     struct run_check *k, struct rx_result *r)
@@ -1030,20 +1049,7 @@ static int esp_expect(struct run_ctx *c, const struct script_event *ev)
 		run_check_end(c, &k);
 		return rc < 0 ? -1 : 0;
 	}
-	switch (x->timing.kind) {
-	case SCRIPT_T_WITHIN:
-		deadline = start + x->timing.at;
-		break;
-	case SCRIPT_T_RANGE:
-		deadline = start + x->timing.hi;
-		break;
-	case SCRIPT_T_AFTER: case SCRIPT_T_PERCENT: case SCRIPT_T_ABS:
-		deadline = start + x->timing.at + x->timing.at / 2 + 1000000;
-		break;
-	case SCRIPT_T_NONE: default:
-		deadline = net_now_us() + RUN_DEFAULT_DEADLINE_US;
-		break;
-	}
+	deadline = esp_deadline(x, start);
 	while (!got) {
 		rc = net_recv(c->net, deadline, &pkt, &e);
 		if (rc < 0) {

@@ -232,7 +232,7 @@ int run_transport_init(struct run_ctx *c, struct err *e)
 static void run_window(const struct script_timing *t, uint64_t *lo,
     uint64_t *hi)
 {
-	uint64_t tol;
+	uint64_t tol = 0;
 
 	*lo = 0;
 	switch (t->kind) {
@@ -256,9 +256,6 @@ static void run_window(const struct script_timing *t, uint64_t *lo,
 		break;
 	case SCRIPT_T_ABS:
 		tol = t->tol;
-		break;
-	default:
-		tol = 0;
 		break;
 	}
 	*lo = t->at > tol ? t->at - tol : 0;
@@ -720,10 +717,15 @@ static uint64_t run_tolerance(const struct script_timing *t, uint64_t gap)
 		return gap / 10000 * t->pct_x100;
 	case SCRIPT_T_ABS:
 		return t->tol;
-	default:
-		tol = gap / 10000 * RUN_DEFAULT_TOL_PCT_X100;
-		return tol < RUN_DEFAULT_TOL_MIN_US ? RUN_DEFAULT_TOL_MIN_US : tol;
+	case SCRIPT_T_NONE:
+	case SCRIPT_T_WITHIN:
+	case SCRIPT_T_AFTER:
+	case SCRIPT_T_RANGE:
+		break;
 	}
+	/* no tolerance given: max(50 ms, 10% of the gap) */
+	tol = gap / 10000 * RUN_DEFAULT_TOL_PCT_X100;
+	return tol < RUN_DEFAULT_TOL_MIN_US ? RUN_DEFAULT_TOL_MIN_US : tol;
 }
 
 /* One retransmission, gap after prev, byte for byte. */
