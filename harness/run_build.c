@@ -837,7 +837,7 @@ static int run_resend(struct run_ctx *c, const struct script_event *ev)
 	return 0;
 }
 
-/* Keeps a copy of an IKE_SA_INIT request for a COOKIE retry (run_io.c). */
+/* Keeps a copy of an IKE_SA_INIT request for a COOKIE retry (run_expect.c). */
 static void run_keep_init(struct run_ctx *c, const struct codec_node *hdr)
 {
 	struct codec_node *k = codec_node_clone(hdr);

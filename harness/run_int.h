@@ -182,16 +182,8 @@ int run_path_get(struct run_ctx *c, struct codec_node *view,
 void run_match_all(struct run_ctx *c, const struct script_matcher *m,
     struct codec_node *view, const struct ike_rx *rx, struct run_check *k);
 
-/* run_io.c: receive-side events, establish, iut */
-int run_expect(struct run_ctx *c, const struct script_event *ev);
-int run_silence(struct run_ctx *c, const struct script_event *ev);
-int run_retransmits(struct run_ctx *c, const struct script_event *ev);
-int run_establish(struct run_ctx *c, const struct script_event *ev);
-int run_iut(struct run_ctx *c, const struct script_event *ev);
+/* run_transport.c: ports, the ike_transport, the IKE configuration */
 int run_transport_init(struct run_ctx *c, struct err *e);
-/* After the events: deletes the IKE SA left up, or has the adapter drop
- * what the IUT initiated. No TAP line. */
-void run_cleanup(struct run_ctx *c);
 /* The first word of a profile value, $NAME expanded; NULL when absent
  * (*bad and e on an unset variable). */
 const char *run_profile_word(struct run_ctx *c, const char *section,
@@ -199,6 +191,21 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 /* Sends bytes on the current port; the time becomes the last event. */
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e);
+
+/* run_expect.c: receive-side events */
+int run_expect(struct run_ctx *c, const struct script_event *ev);
+int run_silence(struct run_ctx *c, const struct script_event *ev);
+int run_retransmits(struct run_ctx *c, const struct script_event *ev);
+
+/* run_establish.c */
+int run_establish(struct run_ctx *c, const struct script_event *ev);
+
+/* run_iut.c: the IUT driven through its adapter */
+int run_iut(struct run_ctx *c, const struct script_event *ev);
+
+/* run_cleanup.c: after the events, deletes the IKE SA left up, or has
+ * the adapter drop what the IUT initiated. No TAP line. */
+void run_cleanup(struct run_ctx *c);
 
 /* run_esp.c: traffic through CHILD SAs, NAT, IUT counters */
 struct run_esp;
