@@ -149,10 +149,12 @@ void run_vars_free(struct run_ctx *c);
 int run_value_text(struct run_ctx *c, const struct script_value *v,
     char *out, size_t outlen);
 
-/* run_build.c: sends */
+/* run_send.c: sends */
 int run_send(struct run_ctx *c, const struct script_event *ev);
 /* Remembers the SA and TS offers of a message sent (for "one of offered"). */
 void run_note_offers(struct run_ctx *c, const struct ike_msg *m);
+
+/* run_build.c: payloads of the script */
 /* A payload node of the script (send lists, establish overrides). */
 int run_payload_build(struct run_ctx *c, const struct script_payload *sp,
     unsigned exchange, bool response, struct codec_node **out);
@@ -165,7 +167,7 @@ int run_payload_arg(struct run_ctx *c, struct codec_node *n,
     const struct script_payload *sp, const struct script_arg *a,
     unsigned positional_index);
 
-/* run_match.c: views, paths and matchers */
+/* run_path.c: views and paths */
 /* A message with the payloads of SK in place of SK (caller frees). */
 struct codec_node *run_view(const struct codec_node *hdr,
     const struct codec_node *inner);
@@ -178,6 +180,11 @@ int run_path_rewrite(struct run_ctx *c, struct codec_node *root,
 int run_path_get(struct run_ctx *c, struct codec_node *view,
     const char *path, int line, char *out, size_t outlen, bool *bytes_field,
     struct bytes *data, uint64_t *num, bool *found, struct err *e);
+/* Whether the payload path starts with is absent from the view (so
+ * that a failed resolve means "absent" rather than "bad path"). */
+bool run_path_payload_absent(struct codec_node *view, const char *path);
+
+/* run_match.c: the matchers of expect */
 /* All matchers of an expect; failures go into k. */
 void run_match_all(struct run_ctx *c, const struct script_matcher *m,
     struct codec_node *view, const struct ike_rx *rx, struct run_check *k);
