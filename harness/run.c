@@ -2,20 +2,14 @@
  * (one switch over event kinds, no default, so a new kind is a compiler
  * error until it is handled), and the header and footer of the result
  * record (harness/RESULTS.md). Checks are written by run_check.c. */
-#include "run_int.h"
+#include "run_esp_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "bytes.h"
-#include "codec.h"
-#include "crypto.h"
-#include "names.h"
 #include "profile.h"
 
 const char *run_verdict_name(enum run_verdict v)
@@ -159,6 +153,22 @@ static int run_wait(struct run_ctx *c, script_us us)
 	return 0;
 }
 
+/* The traffic events (run_esp_send.c, run_esp_expect.c). */
+static int run_traffic(struct run_ctx *c, const struct script_event *ev)
+{
+	switch (ev->u.esp.verb) {
+	case SCRIPT_ESP_SEND:
+		return run_esp_send(c, ev);
+	case SCRIPT_ESP_REPLAY:
+		return run_esp_replay(c, ev);
+	case SCRIPT_ESP_EXPECT:
+		return run_esp_expect(c, ev);
+	case SCRIPT_ESP_SILENCE:
+		return run_esp_silence(c, ev);
+	}
+	return run_script_error(c, ev->pos.line, "unknown esp event");
+}
+
 static int run_event(struct run_ctx *c, const struct script_event *ev)
 {
 	unsigned i;
@@ -188,7 +198,7 @@ static int run_event(struct run_ctx *c, const struct script_event *ev)
 	case SCRIPT_E_WAIT:
 		return run_wait(c, ev->u.wait.duration);
 	case SCRIPT_E_ESP:
-		return run_esp(c, ev);
+		return run_traffic(c, ev);
 	case SCRIPT_E_NAT:
 		return run_nat(c, ev);
 	}

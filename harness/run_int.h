@@ -217,7 +217,6 @@ void run_cleanup(struct run_ctx *c);
 /* run_esp.c: traffic through CHILD SAs, NAT, IUT counters */
 struct run_esp;
 struct evidence;
-int run_esp(struct run_ctx *c, const struct script_event *ev);
 int run_nat(struct run_ctx *c, const struct script_event *ev);
 int run_iut_counters(struct run_ctx *c, const struct script_event *ev);
 void run_esp_free(struct run_ctx *c);
