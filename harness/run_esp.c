@@ -41,49 +41,18 @@ uint32_t run_esp_spi_num(const uint8_t spi[static IKE_CHILD_SPI_LEN])
 static int io_key(struct run_child_io *io, const struct ike_child *ch,
     struct err *e)
 {
-	const uint8_t *k = ch->keymat.data;
-	size_t el = ch->encr_key_len, il = ch->integ_key_len;
-	/* KEYMAT = SK_ei | SK_ai | SK_er | SK_ar: the first half protects
-	 * what the initiator of the exchange that made the child sends. */
-	const uint8_t *init = k, *resp = k + el + il;
-	const uint8_t *out = ch->initiator ? init : resp;
-	const uint8_t *in = ch->initiator ? resp : init;
-	bool esn = ike_proposal_get(&ch->proposal, TT_ESN, ESN_NO) == ESN_YES;
-	unsigned integ = ike_proposal_get(&ch->proposal, TT_INTEG, INTEG_NONE);
+	struct ike_child_sas sas;
 
-	if (ch->keymat.len < 2 * (el + il))
-		return err_set(e, "CHILD SA keys shorter than the algorithms need (%zu < %zu)",
-		    ch->keymat.len, 2 * (el + il));
+	if (ike_child_sas_new(ch, &sas, e) < 0)
+		return -1;
 	memcpy(io->spi_in, ch->spi_in, IKE_CHILD_SPI_LEN);
 	memcpy(io->spi_out, ch->spi_out, IKE_CHILD_SPI_LEN);
 	io->protocol = ch->protocol;
-	if (ch->protocol == PROTO_AH) {
-		struct ah_sa_params p = { .integ = integ, .esn = esn,
-			.key_len = il };
-
-		p.spi = run_esp_spi_num(ch->spi_in);
-		p.key = in + el;
-		if ((io->ah_in = ah_sa_new(&p, e)) == NULL)
-			return -1;
-		p.spi = run_esp_spi_num(ch->spi_out);
-		p.key = out + el;
-		return (io->ah_out = ah_sa_new(&p, e)) == NULL ? -1 : 0;
-	}
-	struct esp_sa_params p = {
-		.encr = ike_proposal_get(&ch->proposal, TT_ENCR, ENCR_NULL),
-		.encr_key_bits = ike_proposal_key_bits(&ch->proposal),
-		.integ = integ, .encr_key_len = el, .integ_key_len = il,
-		.esn = esn,
-	};
-	p.spi = run_esp_spi_num(ch->spi_in);
-	p.encr_key = in;
-	p.integ_key = in + el;
-	if ((io->esp_in = esp_sa_new(&p, e)) == NULL)
-		return -1;
-	p.spi = run_esp_spi_num(ch->spi_out);
-	p.encr_key = out;
-	p.integ_key = out + el;
-	return (io->esp_out = esp_sa_new(&p, e)) == NULL ? -1 : 0;
+	io->esp_in = sas.esp_in;
+	io->esp_out = sas.esp_out;
+	io->ah_in = sas.ah_in;
+	io->ah_out = sas.ah_out;
+	return 0;
 }
 
 struct run_child_io *run_esp_io_for(struct run_ctx *c,
@@ -109,10 +78,7 @@ struct run_child_io *run_esp_io_for(struct run_ctx *c,
 	}
 	io = &c->esp->io[c->esp->n];
 	memset(io, 0, sizeof(*io));
-	if (io_key(io, ch, e) < 0) {
-		esp_sa_free(io->esp_in);
-		esp_sa_free(io->esp_out);
-		ah_sa_free(io->ah_in);
+	if (io_key(io, ch, e) < 0) {	/* nothing was made */
 		memset(io, 0, sizeof(*io));
 		return NULL;
 	}
