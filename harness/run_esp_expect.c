@@ -177,11 +177,42 @@ static uint64_t esp_deadline(const struct script_esp *x,
 	return net_now_us() + RUN_DEFAULT_DEADLINE_US;
 }
 
+/* The SPI of an ESP or AH packet: false when it is neither, or too
+ * short (r then says why for ESP). */
+static bool rx_spi(const struct net_packet *pkt, uint32_t *spi,
+    struct rx_result *r)
+{
+	uint32_t seq32;
+	struct err e;
+
+	if (pkt->esp) {
+		if (esp_peek(pkt->data, pkt->len, spi, &seq32) < 0) {
+			r->kind = RX_BAD;
+			snprintf(r->why, sizeof(r->why), "ESP packet of %zu bytes: shorter than its header", pkt->len);
+			return false;
+		}
+	} else if (pkt->ah) {
+		struct inet_pkt ip;
+		size_t hl;
+
+		if (inet_parse_ip(pkt->data, pkt->len, &ip, &e) < 0)
+			return false;
+		hl = ip.src.family == 6 ? INET_IPV6_HDR : (size_t)(pkt->data[0] & 15) * 4;
+		if (pkt->len < hl + AH_HDR_LEN)
+			return false;
+		*spi = (uint32_t)pkt->data[hl + 4] << 24 | (uint32_t)pkt->data[hl + 5] << 16 |
+		    (uint32_t)pkt->data[hl + 6] << 8 | pkt->data[hl + 7];
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Decapsulates a packet that arrived: ESP (UDP or raw) or AH. */
 static void rx_packet(struct run_ctx *c, const struct net_packet *pkt,
     struct run_check *k, struct rx_result *r)
 {
-	uint32_t spi, seq32;
+	uint32_t spi;
 	enum esp_verdict v;
 	struct esp_rx er;
 	struct ah_rx ar;
@@ -195,26 +226,8 @@ static void rx_packet(struct run_ctx *c, const struct net_packet *pkt,
 
 	memset(r, 0, sizeof(*r));
 	r->kind = RX_OTHER;
-	if (pkt->esp) {
-		if (esp_peek(pkt->data, pkt->len, &spi, &seq32) < 0) {
-			r->kind = RX_BAD;
-			snprintf(r->why, sizeof(r->why), "ESP packet of %zu bytes: shorter than its header", pkt->len);
-			return;
-		}
-	} else if (pkt->ah) {
-		struct inet_pkt ip;
-		size_t hl;
-
-		if (inet_parse_ip(pkt->data, pkt->len, &ip, &e) < 0)
-			return;
-		hl = ip.src.family == 6 ? INET_IPV6_HDR : (size_t)(pkt->data[0] & 15) * 4;
-		if (pkt->len < hl + AH_HDR_LEN)
-			return;
-		spi = (uint32_t)pkt->data[hl + 4] << 24 | (uint32_t)pkt->data[hl + 5] << 16 |
-		    (uint32_t)pkt->data[hl + 6] << 8 | pkt->data[hl + 7];
-	} else {
+	if (!rx_spi(pkt, &spi, r))
 		return;
-	}
 	if ((r->io = run_esp_io_by_spi(c, spi)) == NULL) {
 		r->kind = RX_BAD;
 		snprintf(r->why, sizeof(r->why), "%s with SPI 0x%08x, which is none of our CHILD SAs' (RFC 4303 3.4.2)",

@@ -14,6 +14,43 @@ static bool child_transport(const struct ike_child *ch)
 	return ch != NULL && ch->transport;
 }
 
+/* The UDP ports or ICMP echo fields of an inner packet: the script's,
+ * else a new source port per send and the echo service's port. */
+static int inner_ports(struct run_ctx *c, const struct script_esp *x,
+    struct inet_pkt *p)
+{
+	uint64_t v;
+
+	if (x->inner == SCRIPT_INNER_UDP) {
+		p->proto = INET_PROTO_UDP;
+		v = 40000u + (c->esp->sends++ % 20000u);
+		if (run_esp_arg_num(c, x, "sport", 65535, &v) < 0)
+			return -1;
+		p->sport = (uint16_t)v;
+		v = 7;
+		{
+			char w[32];
+			if (run_esp_profile_nth(c, "addresses", "echo-port", 0, w, sizeof(w)) == 0)
+				v = strtoul(w, NULL, 10);
+		}
+		if (run_esp_arg_num(c, x, "dport", 65535, &v) < 0)
+			return -1;
+		p->dport = (uint16_t)v;
+	} else {
+		p->proto = p->dst.family == 6 ? INET_PROTO_ICMPV6 : INET_PROTO_ICMP;
+		p->icmp_type = inet_echo_request_type(p->dst.family);
+		v = 0x1c3e;
+		if (run_esp_arg_num(c, x, "echo_id", 65535, &v) < 0)
+			return -1;
+		p->icmp_id = (uint16_t)v;
+		v = ++c->esp->echo_seq;
+		if (run_esp_arg_num(c, x, "echo_seq", 65535, &v) < 0)
+			return -1;
+		p->icmp_seq = (uint16_t)v;
+	}
+	return 0;
+}
+
 /* The inner packet of a send into *inner, its next header into *nh. */
 static int build_inner(struct run_ctx *c, const struct script_esp *x,
     const struct ike_child *ch, struct bytes *inner, uint8_t *nh)
@@ -60,33 +97,8 @@ static int build_inner(struct run_ctx *c, const struct script_esp *x,
 	}
 	p.data = data.data;
 	p.data_len = data.len;
-	if (x->inner == SCRIPT_INNER_UDP) {
-		p.proto = INET_PROTO_UDP;
-		v = 40000u + (c->esp->sends++ % 20000u);
-		if (run_esp_arg_num(c, x, "sport", 65535, &v) < 0)
-			goto fail;
-		p.sport = (uint16_t)v;
-		v = 7;
-		{
-			char w[32];
-			if (run_esp_profile_nth(c, "addresses", "echo-port", 0, w, sizeof(w)) == 0)
-				v = strtoul(w, NULL, 10);
-		}
-		if (run_esp_arg_num(c, x, "dport", 65535, &v) < 0)
-			goto fail;
-		p.dport = (uint16_t)v;
-	} else {
-		p.proto = p.dst.family == 6 ? INET_PROTO_ICMPV6 : INET_PROTO_ICMP;
-		p.icmp_type = inet_echo_request_type(p.dst.family);
-		v = 0x1c3e;
-		if (run_esp_arg_num(c, x, "echo_id", 65535, &v) < 0)
-			goto fail;
-		p.icmp_id = (uint16_t)v;
-		v = ++c->esp->echo_seq;
-		if (run_esp_arg_num(c, x, "echo_seq", 65535, &v) < 0)
-			goto fail;
-		p.icmp_seq = (uint16_t)v;
-	}
+	if (inner_ports(c, x, &p) < 0)
+		goto fail;
 	v = 0;
 	if (run_esp_arg_num(c, x, "ttl", 255, &v) < 0)
 		goto fail;
