@@ -189,6 +189,11 @@ bool run_path_payload_absent(struct codec_node *view, const char *path);
 void run_match_all(struct run_ctx *c, const struct script_matcher *m,
     struct codec_node *view, const struct ike_rx *rx, struct run_check *k);
 
+/* run_local.c: capture, let, wait */
+int run_capture(struct run_ctx *c, const struct script_event *ev);
+int run_let(struct run_ctx *c, const struct script_event *ev);
+int run_wait(struct run_ctx *c, script_us us);
+
 /* run_transport.c: ports, the ike_transport, the IKE configuration */
 int run_transport_init(struct run_ctx *c, struct err *e);
 /* The first word of a profile value, $NAME expanded; NULL when absent
