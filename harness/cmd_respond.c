@@ -857,6 +857,8 @@ int cmd_respond(int argc, char **argv)
 		fprintf(stderr, "iketest respond: %s\n", e.text);
 		return 2;
 	}
+	if (rc.warning.text[0] != '\0')
+		fprintf(stderr, "iketest respond: %s\n", rc.warning.text);
 	if (o.log && (log = fopen(o.log, "a")) == NULL) {
 		fprintf(stderr, "iketest respond: %s: %s\n", o.log, strerror(errno));
 		respond_conf_free(&rc);

@@ -325,6 +325,18 @@ struct ike_child *ike_sa_find_child(struct ike_sa *sa,
     const uint8_t spi[static IKE_CHILD_SPI_LEN], bool inbound);
 /* Removes child i (wiping its keys). */
 void ike_sa_remove_child(struct ike_sa *sa, size_t i);
+/* The data-plane SAs of a child, both directions (esp.h, ah.h): ESP or
+ * AH by its protocol, the other pair NULL. */
+struct ike_child_sas {
+	struct esp_sa *esp_in, *esp_out;
+	struct ah_sa *ah_in, *ah_out;
+};
+/* Splits the child's KEYMAT into the SAs (RFC 7296 2.17: SK_ei | SK_ai |
+ * SK_er | SK_ar, the first half for what the initiator of the exchange
+ * that made it sends): 0, or -1 with e and nothing left allocated. */
+int ike_child_sas_new(const struct ike_child *ch, struct ike_child_sas *out,
+    struct err *e);
+void ike_child_sas_free(struct ike_child_sas *s);
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ah.h"
+#include "esp.h"
 #include "ike_int.h"
 #include "names.h"
 
@@ -717,4 +719,85 @@ out:
 	bytes_free(&gone);
 	bytes_free(&gone_ah);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Data-plane SAs from a child's KEYMAT (RFC 7296 2.17)                */
+
+static uint32_t ike_child_spi32(const uint8_t spi[static IKE_CHILD_SPI_LEN])
+{
+	return (uint32_t)spi[0] << 24 | (uint32_t)spi[1] << 16 |
+	    (uint32_t)spi[2] << 8 | spi[3];
+}
+
+static int ike_child_ah_sas(const struct ike_child *ch, const uint8_t *in,
+    const uint8_t *out, struct ike_child_sas *s, struct err *e)
+{
+	size_t el = ch->encr_key_len;
+	struct ah_sa_params p = {
+		.integ = ike_proposal_get(&ch->proposal, TT_INTEG, INTEG_NONE),
+		.esn = ike_proposal_get(&ch->proposal, TT_ESN, ESN_NO) == ESN_YES,
+		.key_len = ch->integ_key_len,
+	};
+
+	p.spi = ike_child_spi32(ch->spi_in);
+	p.key = in + el;
+	if ((s->ah_in = ah_sa_new(&p, e)) == NULL)
+		return -1;
+	p.spi = ike_child_spi32(ch->spi_out);
+	p.key = out + el;
+	return (s->ah_out = ah_sa_new(&p, e)) == NULL ? -1 : 0;
+}
+
+static int ike_child_esp_sas(const struct ike_child *ch, const uint8_t *in,
+    const uint8_t *out, struct ike_child_sas *s, struct err *e)
+{
+	size_t el = ch->encr_key_len;
+	struct esp_sa_params p = {
+		.encr = ike_proposal_get(&ch->proposal, TT_ENCR, ENCR_NULL),
+		.encr_key_bits = ike_proposal_key_bits(&ch->proposal),
+		.integ = ike_proposal_get(&ch->proposal, TT_INTEG, INTEG_NONE),
+		.encr_key_len = el, .integ_key_len = ch->integ_key_len,
+		.esn = ike_proposal_get(&ch->proposal, TT_ESN, ESN_NO) == ESN_YES,
+	};
+
+	p.spi = ike_child_spi32(ch->spi_in);
+	p.encr_key = in;
+	p.integ_key = in + el;
+	if ((s->esp_in = esp_sa_new(&p, e)) == NULL)
+		return -1;
+	p.spi = ike_child_spi32(ch->spi_out);
+	p.encr_key = out;
+	p.integ_key = out + el;
+	return (s->esp_out = esp_sa_new(&p, e)) == NULL ? -1 : 0;
+}
+
+int ike_child_sas_new(const struct ike_child *ch, struct ike_child_sas *out,
+    struct err *e)
+{
+	size_t el = ch->encr_key_len, il = ch->integ_key_len;
+	const uint8_t *init = ch->keymat.data, *resp = init + el + il;
+	const uint8_t *sent = ch->initiator ? init : resp;
+	const uint8_t *recv = ch->initiator ? resp : init;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (ch->keymat.len < 2 * (el + il))
+		return err_set(e, "%s: KEYMAT of %zu bytes, the algorithms need %zu",
+		    __func__, ch->keymat.len, 2 * (el + il));
+	rc = ch->protocol == PROTO_AH ?
+	    ike_child_ah_sas(ch, recv, sent, out, e) :
+	    ike_child_esp_sas(ch, recv, sent, out, e);
+	if (rc < 0)
+		ike_child_sas_free(out);
+	return rc;
+}
+
+void ike_child_sas_free(struct ike_child_sas *s)
+{
+	esp_sa_free(s->esp_in);
+	esp_sa_free(s->esp_out);
+	ah_sa_free(s->ah_in);
+	ah_sa_free(s->ah_out);
+	memset(s, 0, sizeof(*s));
 }

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
 #include "ike.h"
 #include "respond_esp.h"
 
@@ -88,11 +89,10 @@ struct respond_conf {
 	unsigned echo_port;
 	struct addr echo[RESPOND_ECHO_MAX];
 	size_t necho;
+	struct err warning;	/* a profile that loads but will fail; "" */
 };
 int respond_conf_load(const char *path, struct respond_conf *rc,
     struct err *e);
 void respond_conf_free(struct respond_conf *rc);
-/* $NAME and ${NAME} from the environment; an unset one is an error. */
-int respond_expand(const char *in, char *out, size_t outlen, struct err *e);
 
 #endif

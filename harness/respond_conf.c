@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "expand.h"
 #include "ike.h"
 #include "inet.h"
 #include "names.h"
@@ -51,50 +52,6 @@ static int conf_err(const struct profile *p, const char *section,
 	    arg ? " `" : "", arg ? arg : "", arg ? "'" : "");
 }
 
-int respond_expand(const char *in, char *out, size_t outlen, struct err *e)
-{
-	size_t used = 0, n;
-	const char *v;
-	char name[128];
-
-	while (*in) {
-		if (*in != '$') {
-			if (used + 1 >= outlen)
-				return err_set(e, "too long after expansion");
-			out[used++] = *in++;
-			continue;
-		}
-		in++;
-		if (*in == '{') {
-			n = strcspn(in + 1, "}");
-			if (in[1 + n] != '}' || n == 0 || n >= sizeof(name))
-				return err_set(e, "bad ${NAME}");
-			memcpy(name, in + 1, n);
-			in += n + 2;
-		} else {
-			for (n = 0; (in[n] >= 'A' && in[n] <= 'Z') ||
-			    (in[n] >= 'a' && in[n] <= 'z') || in[n] == '_' ||
-			    (n > 0 && in[n] >= '0' && in[n] <= '9'); n++)
-				;
-			if (n == 0 || n >= sizeof(name))
-				return err_set(e, "a lone `$'");
-			memcpy(name, in, n);
-			in += n;
-		}
-		name[n] = '\0';
-		if ((v = getenv(name)) == NULL)
-			return err_set(e, "$%s is not set (eval \"$(ci/lab env SLOT)\" first)",
-			    name);
-		n = strlen(v);
-		if (used + n >= outlen)
-			return err_set(e, "too long after expansion");
-		memcpy(out + used, v, n);
-		used += n;
-	}
-	out[used] = '\0';
-	return 0;
-}
-
 /* Word i of a key, expanded; 1 when there, 0 when absent. */
 static int word(const struct profile *p, const char *section, const char *key,
     size_t i, char *out, struct err *e)
@@ -106,8 +63,14 @@ static int word(const struct profile *p, const char *section, const char *key,
 	w = profile_get_list(p, section, key, &n);
 	if (w == NULL || i >= n)
 		return 0;
-	if (respond_expand(w[i], out, CONF_WORD_MAX, &xe) < 0)
-		return conf_err(p, section, key, e, xe.text, NULL);
+	/* a variable set to "" expands to ""; "$5" is refused */
+	if (expand_vars(w[i], out, CONF_WORD_MAX, 0, &xe) < 0) {
+		char why[ERR_TEXT_MAX];
+
+		snprintf(why, sizeof(why), "%.400s (eval \"$(ci/lab env SLOT)\" first)",
+		    xe.text);
+		return conf_err(p, section, key, e, why, NULL);
+	}
 	return 1;
 }
 
@@ -159,7 +122,7 @@ static bool has_method(const struct profile *p, const char *m)
 }
 
 static int conf_psk(const struct profile *p, struct ike_config *cfg,
-    struct err *e)
+    struct err *warning, struct err *e)
 {
 	char w[CONF_WORD_MAX];
 	struct err ie;
@@ -171,7 +134,7 @@ static int conf_psk(const struct profile *p, struct ike_config *cfg,
 	/* Without a key IKE_SA_INIT still runs; IKE_AUTH with PSK then
 	 * gets AUTHENTICATION_FAILED. Said once, not refused. */
 	if (r == 0)
-		fprintf(stderr, "iketest respond: %s:%d: warning: psk without [auth] psk-file: PSK authentication will fail\n",
+		err_set(warning, "%s:%d: warning: psk without [auth] psk-file: PSK authentication will fail",
 		    profile_path(p), line_of(profile_path(p), "auth", "methods"));
 	else if (read_psk(p, w, &cfg->auth.psk, e) < 0)
 		return -1;
@@ -298,7 +261,7 @@ int respond_conf_load(const char *path, struct respond_conf *rc,
 		err_set(e, "%s:1: %s", path, pe.text);
 		goto out;
 	}
-	if (has_method(p, "psk") && conf_psk(p, &rc->cfg, e) < 0)
+	if (has_method(p, "psk") && conf_psk(p, &rc->cfg, &rc->warning, e) < 0)
 		goto out;
 	if ((has_method(p, "rsa") || has_method(p, "ecdsa")) &&
 	    conf_cert(p, &rc->cert_auth, e) < 0)

@@ -69,48 +69,19 @@ void respond_esp_free(struct respond_esp *d)
 
 /* ---- SAs from children (RFC 7296 2.17) ------------------------------- */
 
-/* KEYMAT = SK_ei | SK_ai | SK_er | SK_ar: the first half protects what
- * the initiator of the exchange that made the child sends. */
+/* The child's keys split by ike_child_sas_new (RFC 7296 2.17). */
 static int sa_keys(struct respond_esp_sa *s, const struct ike_child *c,
     struct err *e)
 {
-	size_t el = c->encr_key_len, il = c->integ_key_len;
-	const uint8_t *init = c->keymat.data, *resp = init + el + il;
-	const uint8_t *out = c->initiator ? init : resp;
-	const uint8_t *in = c->initiator ? resp : init;
-	bool esn = ike_proposal_get(&c->proposal, TT_ESN, ESN_NO) == ESN_YES;
-	unsigned integ = ike_proposal_get(&c->proposal, TT_INTEG, INTEG_NONE);
+	struct ike_child_sas sas;
 
-	if (c->keymat.len < 2 * (el + il))
-		return err_set(e, "%s: KEYMAT of %zu bytes, the algorithms need %zu",
-		    __func__, c->keymat.len, 2 * (el + il));
-	if (c->protocol == PROTO_AH) {
-		struct ah_sa_params p = { .integ = integ, .esn = esn,
-			.key_len = il };
-
-		p.spi = spi_num(c->spi_in);
-		p.key = in + el;
-		if ((s->ah_in = ah_sa_new(&p, e)) == NULL)
-			return -1;
-		p.spi = spi_num(c->spi_out);
-		p.key = out + el;
-		return (s->ah_out = ah_sa_new(&p, e)) == NULL ? -1 : 0;
-	}
-	struct esp_sa_params p = {
-		.encr = ike_proposal_get(&c->proposal, TT_ENCR, ENCR_NULL),
-		.encr_key_bits = ike_proposal_key_bits(&c->proposal),
-		.integ = integ, .encr_key_len = el, .integ_key_len = il,
-		.esn = esn,
-	};
-	p.spi = spi_num(c->spi_in);
-	p.encr_key = in;
-	p.integ_key = in + el;
-	if ((s->esp_in = esp_sa_new(&p, e)) == NULL)
+	if (ike_child_sas_new(c, &sas, e) < 0)
 		return -1;
-	p.spi = spi_num(c->spi_out);
-	p.encr_key = out;
-	p.integ_key = out + el;
-	return (s->esp_out = esp_sa_new(&p, e)) == NULL ? -1 : 0;
+	s->esp_in = sas.esp_in;
+	s->esp_out = sas.esp_out;
+	s->ah_in = sas.ah_in;
+	s->ah_out = sas.ah_out;
+	return 0;
 }
 
 static void log_sa(const struct respond_esp *d, const struct ike_child *c,
@@ -162,12 +133,7 @@ static int sa_add(struct respond_esp *d, const struct ike_child *c,
 	s->ts_local = c->initiator ? c->tsi : c->tsr;
 	s->seen = true;
 	if (sa_keys(s, c, &ke) < 0) {
-		esp_sa_free(s->esp_in);
-		esp_sa_free(s->esp_out);
-		ah_sa_free(s->ah_in);
-		ah_sa_free(s->ah_out);
-		s->esp_in = s->esp_out = NULL;
-		s->ah_in = s->ah_out = NULL;
+		/* ike_child_sas_new made nothing */
 		log_sa(d, c, "without a data plane", ke.text);
 	} else {
 		log_sa(d, c, "installed", NULL);

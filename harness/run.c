@@ -1,21 +1,15 @@
 /* run: the interpreter's core: set-up from the profile, the event loop
  * (one switch over event kinds, no default, so a new kind is a compiler
- * error until it is handled), TAP lines with YAML diagnostics, and the
- * result record (harness/RESULTS.md). */
-#include "run_int.h"
+ * error until it is handled), and the header and footer of the result
+ * record (harness/RESULTS.md). Checks are written by run_check.c. */
+#include "run_esp_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "bytes.h"
-#include "codec.h"
-#include "crypto.h"
-#include "names.h"
 #include "profile.h"
 
 const char *run_verdict_name(enum run_verdict v)
@@ -30,369 +24,24 @@ const char *run_verdict_name(enum run_verdict v)
 	return "?";
 }
 
-/* ------------------------------------------------------------ records */
-
-/* A value on one record line: newlines and backslashes escaped. */
-static void run_rec_value(FILE *f, const char *key, const char *v, size_t n)
-{
-	size_t i;
-
-	fprintf(f, "%s ", key);
-	for (i = 0; i < n; i++) {
-		if (v[i] == '\n')
-			fputs("\\n", f);
-		else if (v[i] == '\\')
-			fputs("\\\\", f);
-		else if ((unsigned char)v[i] < 0x20 && v[i] != '\t')
-			fprintf(f, "\\x%02x", (unsigned char)v[i]);
-		else
-			fputc(v[i], f);
-	}
-	fputc('\n', f);
-}
-
-static void run_rec_str(FILE *f, const char *key, const char *v)
-{
-	if (f != NULL)
-		run_rec_value(f, key, v != NULL ? v : "", v != NULL ? strlen(v) : 0);
-}
-
-/* Multi-line text: one "KEY| line" per line, so a reader needs no
- * escapes and a human reads it as it is. */
-static void run_rec_block(FILE *f, const char *key, const struct bytes *b)
-{
-	size_t i, start = 0;
-
-	if (f == NULL || b->len == 0)
-		return;
-	for (i = 0; i <= b->len; i++)
-		if (i == b->len || b->data[i] == '\n') {
-			if (i > start || i < b->len)
-				fprintf(f, "%s| %.*s\n", key, (int)(i - start),
-				    (const char *)b->data + start);
-			start = i + 1;
-		}
-}
-
-/* ------------------------------------------------------------- checks */
-
-static void run_vappend(struct bytes *b, const char *fmt, va_list ap)
-{
-	char buf[RUN_TEXT_MAX * 2];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	(void)bytes_append(b, buf, (size_t)n);
-	(void)bytes_append(b, "\n", 1);
-}
-
-void run_check_begin(struct run_ctx *c, struct run_check *k, int line,
-    const char *fmt, ...)
-{
-	va_list ap;
-	const char *base = strrchr(c->s->path, '/');
-	int n;
-
-	memset(k, 0, sizeof(*k));
-	k->ok = true;
-	k->line = line;
-	n = snprintf(k->desc, sizeof(k->desc), "%s:%d ",
-	    base != NULL ? base + 1 : c->s->path, line);
-	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < sizeof(k->desc))
-		vsnprintf(k->desc + n, sizeof(k->desc) - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-void run_check_fail(struct run_check *k, const char *fmt, ...)
-{
-	va_list ap;
-
-	k->ok = false;
-	va_start(ap, fmt);
-	run_vappend(&k->diag, fmt, ap);
-	va_end(ap);
-}
-
-void run_check_note(struct run_check *k, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	run_vappend(&k->diag, fmt, ap);
-	va_end(ap);
-}
-
-void run_check_message(struct run_check *k, const struct ike_rx *rx)
-{
-	bytes_free(&k->message);
-	if (rx == NULL || rx->hdr == NULL)
-		return;
-	(void)codec_format(&k->message, rx->hdr, &rx->pr, 0);
-	if (rx->inner != NULL) {
-		(void)bytes_append(&k->message, "SK contents:\n", 13);
-		(void)codec_format(&k->message, rx->inner, &rx->inner_pr, 0);
-	} else if (rx->has_sk) {
-		char line[ERR_TEXT_MAX + 32];
-		int n = snprintf(line, sizeof(line), "SK not opened: %s\n",
-		    rx->sk_error[0] ? rx->sk_error : "no keys");
-
-		if (n > 0)
-			(void)bytes_append(&k->message, line,
-			    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-	}
-	/* codec_format NUL-terminates after len; strip it from the text */
-	while (k->message.len > 0 && k->message.data[k->message.len - 1] == '\0')
-		k->message.len--;
-}
-
-/* YAML block scalar lines under a key, indented. */
-static void run_yaml_block(struct run_ctx *c, const char *key,
-    const struct bytes *b)
-{
-	size_t i, start = 0;
-
-	if (b->len == 0)
-		return;
-	fprintf(c->tap, "%s  %s: |\n", c->ind, key);
-	for (i = 0; i <= b->len; i++)
-		if (i == b->len || b->data[i] == '\n') {
-			if (i > start)
-				fprintf(c->tap, "%s    %.*s\n", c->ind,
-				    (int)(i - start), (const char *)b->data + start);
-			start = i + 1;
-		}
-}
-
-static void run_yaml_clauses(struct run_ctx *c)
-{
-	const struct script_clause *cl;
-
-	fprintf(c->tap, "%s  rfc:\n", c->ind);
-	for (cl = c->s->clauses; cl != NULL; cl = cl->next)
-		fprintf(c->tap, "%s    - \"RFC %u %s\"\n", c->ind, cl->rfc,
-		    cl->section);
-}
-
-void run_check_end(struct run_ctx *c, struct run_check *k)
-{
-	const char *verdict;
-
-	c->ntests++;
-	fprintf(c->tap, "%s%s %u - %s", c->ind, k->ok ? "ok" : "not ok",
-	    c->ntests, k->desc);
-	if (c->todo)
-		fprintf(c->tap, " # TODO %s: %s", c->todo_clause,
-		    c->todo_evidence);
-	fputc('\n', c->tap);
-	if (!k->ok) {
-		fprintf(c->tap, "%s  ---\n", c->ind);
-		run_yaml_clauses(c);
-		fprintf(c->tap, "%s  line: %d\n", c->ind, k->line);
-		run_yaml_block(c, "checks", &k->diag);
-		run_yaml_block(c, "received", &k->message);
-		fprintf(c->tap, "%s  pcap: \"%s\"\n", c->ind, c->pcap_path);
-		fprintf(c->tap, "%s  ...\n", c->ind);
-	}
-	fflush(c->tap);
-	if (!k->ok && !c->todo)
-		c->nfail++;
-	if (k->ok && c->todo)
-		c->ntodo_pass++;
-	verdict = k->ok ? (c->todo ? "todo-pass" : "pass") :
-	    (c->todo ? "todo" : "fail");
-	if (c->rec != NULL) {
-		fprintf(c->rec, "check %u\n", c->ntests);
-		fprintf(c->rec, "line %d\n", k->line);
-		run_rec_str(c->rec, "description", k->desc);
-		run_rec_str(c->rec, "verdict", verdict);
-		run_rec_block(c->rec, "detail", &k->diag);
-		run_rec_block(c->rec, "message", &k->message);
-		if (k->timed)
-			fprintf(c->rec, "timing %llu %llu\n",
-			    (unsigned long long)k->expected_us,
-			    (unsigned long long)k->measured_us);
-		fprintf(c->rec, "end-check\n");
-	}
-	bytes_free(&k->diag);
-	bytes_free(&k->message);
-}
-
-void run_check_skip(struct run_ctx *c, int line, const char *desc,
-    const char *why)
-{
-	c->ntests++;
-	c->nskip++;
-	fprintf(c->tap, "%sok %u - %s # SKIP %s\n", c->ind, c->ntests, desc,
-	    why);
-	fflush(c->tap);
-	if (c->rec != NULL) {
-		fprintf(c->rec, "check %u\n", c->ntests);
-		fprintf(c->rec, "line %d\n", line);
-		run_rec_str(c->rec, "description", desc);
-		run_rec_str(c->rec, "verdict", "skip");
-		run_rec_str(c->rec, "detail", why);
-		fprintf(c->rec, "end-check\n");
-	}
-}
-
-void run_diag(struct run_ctx *c, const char *fmt, ...)
-{
-	char buf[RUN_TEXT_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fprintf(c->tap, "%s# %s\n", c->ind, buf);
-	run_rec_str(c->rec, "note", buf);
-}
-
-int run_script_error(struct run_ctx *c, int line, const char *fmt, ...)
-{
-	char buf[RUN_TEXT_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (!c->bad_script) {
-		c->bad_script = true;
-		err_set(&c->script_err, "%s:%d: %s", c->s->path, line, buf);
-	}
-	return -1;
-}
-
 /* ------------------------------------------------------------- events */
 
 static int run_events(struct run_ctx *c, const struct script_event *ev);
 
-static int run_capture(struct run_ctx *c, const struct script_event *ev)
+/* The traffic events (run_esp_send.c, run_esp_expect.c). */
+static int run_traffic(struct run_ctx *c, const struct script_event *ev)
 {
-	const struct script_capture *cap = &ev->u.capture;
-	struct codec_node *view;
-	struct run_var *v;
-	struct err e;
-	char text[64];
-	bool is_bytes = false, found = false;
-	struct bytes data = BYTES_EMPTY;
-	uint64_t num = 0;
-	int rc;
-
-	if (strcmp(cap->path, "message") == 0 && !cap->sent) {
-		if (!c->have_rx)
-			return run_script_error(c, ev->pos.line,
-			    "capture %s = message: nothing received yet", cap->var);
-		v = run_var_put(c, cap->var);
-		if (v == NULL || bytes_copy(&v->data, &c->rx.raw) < 0)
-			return run_script_error(c, ev->pos.line, "out of memory");
-		v->is_msg = true;
-		return 0;
+	switch (ev->u.esp.verb) {
+	case SCRIPT_ESP_SEND:
+		return run_esp_send(c, ev);
+	case SCRIPT_ESP_REPLAY:
+		return run_esp_replay(c, ev);
+	case SCRIPT_ESP_EXPECT:
+		return run_esp_expect(c, ev);
+	case SCRIPT_ESP_SILENCE:
+		return run_esp_silence(c, ev);
 	}
-	if (strcmp(cap->path, "message") == 0 && cap->sent) {
-		if (c->sent_raw.len == 0)
-			return run_script_error(c, ev->pos.line,
-			    "capture %s = sent message: nothing sent yet", cap->var);
-		v = run_var_put(c, cap->var);
-		if (v == NULL || bytes_copy(&v->data, &c->sent_raw) < 0)
-			return run_script_error(c, ev->pos.line, "out of memory");
-		v->is_msg = true;
-		return 0;
-	}
-	if (cap->sent ? !c->have_sent : !c->have_rx)
-		return run_script_error(c, ev->pos.line,
-		    "capture $%s: no message %s yet", cap->var,
-		    cap->sent ? "sent" : "received");
-	view = cap->sent ? run_view(c->sent.hdr, c->sent.inner) :
-	    run_view(c->rx.hdr, c->rx.inner);
-	if (view == NULL)
-		return run_script_error(c, ev->pos.line, "out of memory");
-	rc = run_path_get(c, view, cap->path, ev->pos.line, text, sizeof(text),
-	    &is_bytes, &data, &num, &found, &e);
-	codec_node_free(view);
-	if (rc < 0 || !found) {
-		bytes_free(&data);
-		/* the message lacks the field: a failed check, not a bad script */
-		if (rc == 0) {
-			struct run_check k;
-
-			run_check_begin(c, &k, ev->pos.line, "capture $%s = %s",
-			    cap->var, cap->path);
-			run_check_fail(&k, "%s: not in the %s message", cap->path,
-			    cap->sent ? "sent" : "received");
-			run_check_message(&k, cap->sent ? NULL : &c->rx);
-			run_check_end(c, &k);
-			return 0;
-		}
-		return run_script_error(c, ev->pos.line, "%s", e.text);
-	}
-	v = run_var_put(c, cap->var);
-	if (v == NULL) {
-		bytes_free(&data);
-		return run_script_error(c, ev->pos.line, "out of memory");
-	}
-	v->is_num = !is_bytes;
-	v->num = num;
-	bytes_free(&v->data);
-	v->data = data;
-	return 0;
-}
-
-static int run_let(struct run_ctx *c, const struct script_event *ev)
-{
-	const struct script_value *val = ev->u.let.value;
-	struct run_var *v = run_var_put(c, ev->u.let.var);
-	struct err e;
-
-	if (v == NULL)
-		return run_script_error(c, ev->pos.line, "out of memory");
-	switch (val->kind) {
-	case SCRIPT_V_NUMBER:
-		v->is_num = true;
-		v->num = val->num;
-		return 0;
-	case SCRIPT_V_HEX:
-		v->is_num = false;
-		if (bytes_from_hex(&v->data, val->text, strlen(val->text), &e) < 0)
-			return run_script_error(c, ev->pos.line, "%s", e.text);
-		return 0;
-	case SCRIPT_V_STRING:
-		v->is_num = false;
-		if (bytes_set(&v->data, val->text, val->len) < 0)
-			return run_script_error(c, ev->pos.line, "out of memory");
-		return 0;
-	case SCRIPT_V_VAR: {
-		struct run_var *src = run_var_find(c, val->text);
-
-		if (src == NULL)
-			return run_script_error(c, ev->pos.line,
-			    "$%s is not defined", val->text);
-		v->is_num = src->is_num;
-		v->is_msg = src->is_msg;
-		v->num = src->num;
-		if (bytes_copy(&v->data, &src->data) < 0)
-			return run_script_error(c, ev->pos.line, "out of memory");
-		return 0;
-	}
-	case SCRIPT_V_WORD:
-	case SCRIPT_V_ONEOF:
-		break;
-	}
-	return run_script_error(c, ev->pos.line,
-	    "let $%s: a number, hex, a string or a variable", ev->u.let.var);
-}
-
-static int run_wait(struct run_ctx *c, script_us us)
-{
-	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
-
-	(void)c;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-	return 0;
+	return run_script_error(c, ev->pos.line, "unknown esp event");
 }
 
 static int run_event(struct run_ctx *c, const struct script_event *ev)
@@ -424,7 +73,7 @@ static int run_event(struct run_ctx *c, const struct script_event *ev)
 	case SCRIPT_E_WAIT:
 		return run_wait(c, ev->u.wait.duration);
 	case SCRIPT_E_ESP:
-		return run_esp(c, ev);
+		return run_traffic(c, ev);
 	case SCRIPT_E_NAT:
 		return run_nat(c, ev);
 	}
@@ -571,7 +220,7 @@ static void run_ctx_free(struct run_ctx *c)
 {
 	size_t i;
 
-	run_adapter_reap(c);
+	adapter_reap(&c->ad);
 	run_esp_free(c);
 	run_evidence_free(c);
 	ike_rx_free(&c->rx);

@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "adapter.h"
 #include "bytes.h"
 #include "err.h"
+#include "expand.h"
 #include "ike.h"
 #include "net.h"
 #include "run.h"
@@ -24,6 +26,10 @@ enum {
 	RUN_WORDS_MAX = 16,			/* expanded profile words */
 	RUN_WORD_LEN = 512,
 };
+
+/* How the interpreter expands $NAME in profile words (expand.h): "$5"
+ * stays as written, and a variable set to "" is as good as unset. */
+#define RUN_EXPAND_FLAGS (EXPAND_EMPTY_IS_UNSET | EXPAND_LONE_DOLLAR_KEPT)
 
 /* A script variable: a number, bytes, or a whole message. */
 struct run_var {
@@ -57,7 +63,7 @@ struct run_ctx {
 	char pcap_path[4096];
 	char rec_path[4096];
 	char adapter[4096];		/* "" when none */
-	int bg_pid;			/* adapter verb left running, or 0 */
+	struct adapter ad;		/* runs c->adapter (adapter.h) */
 	/* transport */
 	struct net *net;
 	enum net_port port;		/* where requests go now */
@@ -113,7 +119,7 @@ struct run_ctx {
 	struct err script_err;
 };
 
-/* run.c: checks, TAP and record output */
+/* run_check.c: checks, TAP and record output (a leaf) */
 void run_check_begin(struct run_ctx *c, struct run_check *k, int line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void run_check_fail(struct run_check *k, const char *fmt, ...)
@@ -127,6 +133,11 @@ void run_diag(struct run_ctx *c, const char *fmt, ...)
 /* A script error found while running: "file:line: message". -1. */
 int run_script_error(struct run_ctx *c, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A check line that did not run, with the reason (TAP "# SKIP"). */
+void run_check_skip(struct run_ctx *c, int line, const char *desc,
+    const char *why);
+/* One "KEY value" line of the result record (nothing when f is NULL). */
+void run_rec_str(FILE *f, const char *key, const char *v);
 
 /* run_vars.c */
 struct run_var *run_var_find(struct run_ctx *c, const char *name);
@@ -138,10 +149,12 @@ void run_vars_free(struct run_ctx *c);
 int run_value_text(struct run_ctx *c, const struct script_value *v,
     char *out, size_t outlen);
 
-/* run_build.c: sends */
+/* run_send.c: sends */
 int run_send(struct run_ctx *c, const struct script_event *ev);
 /* Remembers the SA and TS offers of a message sent (for "one of offered"). */
 void run_note_offers(struct run_ctx *c, const struct ike_msg *m);
+
+/* run_build.c: payloads of the script */
 /* A payload node of the script (send lists, establish overrides). */
 int run_payload_build(struct run_ctx *c, const struct script_payload *sp,
     unsigned exchange, bool response, struct codec_node **out);
@@ -154,7 +167,7 @@ int run_payload_arg(struct run_ctx *c, struct codec_node *n,
     const struct script_payload *sp, const struct script_arg *a,
     unsigned positional_index);
 
-/* run_match.c: views, paths and matchers */
+/* run_path.c: views and paths */
 /* A message with the payloads of SK in place of SK (caller frees). */
 struct codec_node *run_view(const struct codec_node *hdr,
     const struct codec_node *inner);
@@ -167,29 +180,22 @@ int run_path_rewrite(struct run_ctx *c, struct codec_node *root,
 int run_path_get(struct run_ctx *c, struct codec_node *view,
     const char *path, int line, char *out, size_t outlen, bool *bytes_field,
     struct bytes *data, uint64_t *num, bool *found, struct err *e);
+/* Whether the payload path starts with is absent from the view (so
+ * that a failed resolve means "absent" rather than "bad path"). */
+bool run_path_payload_absent(struct codec_node *view, const char *path);
+
+/* run_match.c: the matchers of expect */
 /* All matchers of an expect; failures go into k. */
 void run_match_all(struct run_ctx *c, const struct script_matcher *m,
     struct codec_node *view, const struct ike_rx *rx, struct run_check *k);
 
-/* run_io.c: receive-side events, establish, iut */
-int run_expect(struct run_ctx *c, const struct script_event *ev);
-int run_silence(struct run_ctx *c, const struct script_event *ev);
-int run_retransmits(struct run_ctx *c, const struct script_event *ev);
-int run_establish(struct run_ctx *c, const struct script_event *ev);
-int run_iut(struct run_ctx *c, const struct script_event *ev);
+/* run_local.c: capture, let, wait */
+int run_capture(struct run_ctx *c, const struct script_event *ev);
+int run_let(struct run_ctx *c, const struct script_event *ev);
+int run_wait(struct run_ctx *c, script_us us);
+
+/* run_transport.c: ports, the ike_transport, the IKE configuration */
 int run_transport_init(struct run_ctx *c, struct err *e);
-/* Runs the adapter (args NULL-terminated) to its end with its standard
- * output read into out: the exit status, or -1 with e. */
-int run_adapter_output(struct run_ctx *c, const char *const *args,
-    struct bytes *out, struct err *e);
-/* Ends an adapter verb still running in the background (by its pid). */
-void run_adapter_reap(struct run_ctx *c);
-/* After the events: deletes the IKE SA left up, or has the adapter drop
- * what the IUT initiated. No TAP line. */
-void run_cleanup(struct run_ctx *c);
-/* $NAME and ${NAME} of a profile word expanded from the environment. */
-int run_expand_word(const char *word, char *out, size_t outlen,
-    struct err *e);
 /* The first word of a profile value, $NAME expanded; NULL when absent
  * (*bad and e on an unset variable). */
 const char *run_profile_word(struct run_ctx *c, const char *section,
@@ -198,10 +204,24 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e);
 
+/* run_expect.c: receive-side events */
+int run_expect(struct run_ctx *c, const struct script_event *ev);
+int run_silence(struct run_ctx *c, const struct script_event *ev);
+int run_retransmits(struct run_ctx *c, const struct script_event *ev);
+
+/* run_establish.c */
+int run_establish(struct run_ctx *c, const struct script_event *ev);
+
+/* run_iut.c: the IUT driven through its adapter */
+int run_iut(struct run_ctx *c, const struct script_event *ev);
+
+/* run_cleanup.c: after the events, deletes the IKE SA left up, or has
+ * the adapter drop what the IUT initiated. No TAP line. */
+void run_cleanup(struct run_ctx *c);
+
 /* run_esp.c: traffic through CHILD SAs, NAT, IUT counters */
 struct run_esp;
 struct evidence;
-int run_esp(struct run_ctx *c, const struct script_event *ev);
 int run_nat(struct run_ctx *c, const struct script_event *ev);
 int run_iut_counters(struct run_ctx *c, const struct script_event *ev);
 void run_esp_free(struct run_ctx *c);
@@ -210,8 +230,5 @@ void run_esp_free(struct run_ctx *c);
 void run_evidence_collect(struct run_ctx *c);
 void run_evidence_write(struct run_ctx *c);
 void run_evidence_free(struct run_ctx *c);
-/* A check line that did not run, with the reason (TAP "# SKIP"). */
-void run_check_skip(struct run_ctx *c, int line, const char *desc,
-    const char *why);
 
 #endif
