@@ -176,11 +176,9 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 	int rc;
 
 	for (;;) {
-		rc = net_recv(c->net, deadline, &pkt, e);
+		rc = run_recv_ike(c, deadline, &pkt, e);
 		if (rc <= 0)
 			return rc;
-		if (pkt.esp || pkt.ah || pkt.keepalive)
-			continue;
 		memset(&rx, 0, sizeof(rx));
 		if (ike_rx_decode(c->sa, pkt.data, pkt.len, false, &rx, e) < 0)
 			return -1;

@@ -203,6 +203,10 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 /* Sends bytes on the current port; the time becomes the last event. */
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e);
+/* The next IKE datagram before the deadline (ESP, AH and NAT keepalives
+ * are passed over): 1 got, 0 none, -1 error. */
+int run_recv_ike(struct run_ctx *c, uint64_t deadline,
+    struct net_packet *pkt, struct err *e);
 
 /* run_expect.c: receive-side events */
 int run_expect(struct run_ctx *c, const struct script_event *ev);

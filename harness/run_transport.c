@@ -41,24 +41,29 @@ static int run_tr_send(void *ctx, const uint8_t *p, size_t n, struct err *e)
 	return run_send_bytes(ctx, p, n, e);
 }
 
+int run_recv_ike(struct run_ctx *c, uint64_t deadline,
+    struct net_packet *pkt, struct err *e)
+{
+	int rc;
+
+	do
+		rc = net_recv(c->net, deadline, pkt, e);
+	while (rc > 0 && (pkt->esp || pkt->ah || pkt->keepalive));
+	return rc;
+}
+
 static int run_tr_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
     struct err *e)
 {
 	struct run_ctx *c = ctx;
-	uint64_t deadline = net_now_us() + timeout_us;
 	struct net_packet pkt;
-	int rc;
+	int rc = run_recv_ike(c, net_now_us() + timeout_us, &pkt, e);
 
-	for (;;) {
-		rc = net_recv(c->net, deadline, &pkt, e);
-		if (rc <= 0)
-			return rc;
-		if (pkt.esp || pkt.ah || pkt.keepalive)
-			continue;
-		c->last_event_us = pkt.ts_us;
-		return bytes_set(out, pkt.data, pkt.len) < 0 ?
-		    err_set(e, "out of memory") : 1;
-	}
+	if (rc <= 0)
+		return rc;
+	c->last_event_us = pkt.ts_us;
+	return bytes_set(out, pkt.data, pkt.len) < 0 ?
+	    err_set(e, "out of memory") : 1;
 }
 
 /* The first word of a profile value, with $NAME expanded (the words live
