@@ -682,9 +682,9 @@ static int init_dspi(struct codec_node *n)
 #define NF(a) a, sizeof(a) / sizeof(a[0])
 static const struct codec_struct structs[CODEC_S_COUNT] = {
 	[CODEC_S_MESSAGE] = { CODEC_S_MESSAGE, "IKE header", "hdr", 0,
-		NF(header_fields), check_header, NULL },
+		NF(header_fields), check_header, NULL, NULL },
 	[CODEC_S_CHAIN] = { CODEC_S_CHAIN, "payload chain", NULL, 0,
-		NF(chain_fields), NULL, NULL },
+		NF(chain_fields), NULL, NULL, NULL },
 	[CODEC_S_SA] = { CODEC_S_SA, "SA", NULL, PL_SA, NF(sa_fields),
 		check_sa, NULL, generic_keys },
 	[CODEC_S_KE] = { CODEC_S_KE, "KE", NULL, PL_KE, NF(ke_fields),
@@ -718,17 +718,17 @@ static const struct codec_struct structs[CODEC_S_COUNT] = {
 	[CODEC_S_UNKNOWN] = { CODEC_S_UNKNOWN, "unknown payload", NULL, 0,
 		NF(unknown_fields), check_unknown, NULL, unknown_keys },
 	[CODEC_S_PROPOSAL] = { CODEC_S_PROPOSAL, "proposal", "proposal", 0,
-		NF(proposal_fields), check_proposal, NULL },
+		NF(proposal_fields), check_proposal, NULL, NULL },
 	[CODEC_S_TRANSFORM] = { CODEC_S_TRANSFORM, "transform", "transform",
-		0, NF(transform_fields), NULL, NULL },
+		0, NF(transform_fields), NULL, NULL, NULL },
 	[CODEC_S_TATTR] = { CODEC_S_TATTR, "attribute", "attribute", 0,
-		NF(tattr_fields), NULL, NULL },
+		NF(tattr_fields), NULL, NULL, NULL },
 	[CODEC_S_SELECTOR] = { CODEC_S_SELECTOR, "ts", "ts", 0,
-		NF(selector_fields), check_selector, init_selector },
+		NF(selector_fields), check_selector, init_selector, NULL },
 	[CODEC_S_CATTR] = { CODEC_S_CATTR, "attribute", "attribute", 0,
-		NF(cattr_fields), NULL, NULL },
+		NF(cattr_fields), NULL, NULL, NULL },
 	[CODEC_S_DSPI] = { CODEC_S_DSPI, "spi", "spi", 0, NF(dspi_fields),
-		NULL, init_dspi },
+		NULL, init_dspi, NULL },
 };
 
 const struct codec_struct *codec_struct_get(enum codec_struct_id id)
