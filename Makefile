@@ -57,6 +57,13 @@ $(B)/asan/libiketest.a: $(call lib_objs,$(B)/asan)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# iketest itself under ASan+UBSan: the suites against the reference peer run
+# it (harness/tests/suites_reference.sh), so that a memory bug in `run` or
+# `respond` fails make check instead of working by luck.
+$(B)/asan/iketest: $(B)/asan/obj/main.o $(B)/asan/libiketest.a
+	$(say) LINK $@
+	$(Q)$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS)
+
 $(B)/asan/obj/%.o: harness/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC-SAN $<
@@ -100,10 +107,10 @@ FUZZERS     := $(addprefix $(B)/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # Everything through prove: the unit tests, the same tests built with
 # ASan+UBSan, and the shell tests (which use build/iketest).
-check: $(B)/iketest $(PLAIN_TESTS) $(ASAN_TESTS)
+check: $(B)/iketest $(B)/asan/iketest $(PLAIN_TESTS) $(ASAN_TESTS)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	IKETEST=$(CURDIR)/$(B)/iketest IKETEST_TOP=$(CURDIR) \
+	IKETEST=$(CURDIR)/$(B)/iketest IKETEST_ASAN=$(CURDIR)/$(B)/asan/iketest IKETEST_TOP=$(CURDIR) \
 	$(PROVE) $(PROVE_FLAGS) $(PLAIN_TESTS) $(ASAN_TESTS) $(SHELL_TESTS)
 
 fuzz-build: $(FUZZERS)

@@ -94,8 +94,8 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 		run_check_fail(&k, "expected an IKE SA%s, actual: %s",
 		    child ? " with a CHILD SA" : "", e.text);
 	} else {
+		run_evidence_collect(c);	/* the SA being replaced, before it goes */
 		ike_sa_free(c->sa);
-		run_evidence_collect(c);	/* the SA being replaced */
 		c->sa = sa;
 		c->init_sent = true;
 		run_evidence_collect(c);

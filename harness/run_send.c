@@ -385,6 +385,7 @@ static int run_fresh_sa(struct run_ctx *c, const struct script_send *snd,
 	sa = ike_sa_new(true, e);
 	if (sa == NULL)
 		return -1;
+	run_evidence_collect(c);	/* its keys stay in the tables */
 	ike_sa_free(c->sa);
 	c->sa = sa;
 	c->init_sent = false;
