@@ -1,7 +1,8 @@
 /* iketest run: runs test scripts against the IUT a profile describes;
  * one TAP stream per script (several scripts: one subtest each), result
  * records and pcaps under --out. Exit 0 all passed (or skipped, or known
- * deviations), 1 a failure, 2 a bad script, profile or usage. */
+ * deviations), 1 a failure or several scripts all skipped (nothing
+ * tested), 2 a bad script, profile or usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +19,37 @@ static void run_usage(FILE *out)
 	    "usage: iketest run [--profile FILE] [--out DIR] [--iut NAME] [options] SCRIPT...\n"
 	    "\n"
 	    "Runs each script (suites/README.md) against the IUT of the profile\n"
-	    "and prints TAP; prove --exec \"iketest run --profile FILE\" works.\n"
-	    "  --profile FILE     the IUT's profile (default peers/reference/profile.conf)\n"
-	    "  --out DIR          result records and pcaps (default /tmp/iketest-run)\n"
+	    "and prints TAP: one stream for one script, one subtest per script\n"
+	    "for several. Each script leaves DIR/NAME.record, NAME.pcap and the\n"
+	    "session keys for Wireshark (NAME.ikev2_decryption_table, NAME.esp_sa).\n"
+	    "  --profile FILE     the IUT's profile (default peers/reference/profile.conf);\n"
+	    "                     check it first with `iketest lint --profile FILE'\n"
+	    "  --out DIR          result records and pcaps (default /tmp/iketest-run,\n"
+	    "                     or $IKETEST_OUT)\n"
 	    "  --iut NAME         adapter peers/NAME/adapter (else [iut] adapter)\n"
-	    "  --adapter PATH     adapter script\n"
+	    "  --adapter PATH     adapter script (for `iut ...' events and role\n"
+	    "                     responder scripts; peers/README.md shows one)\n"
 	    "  --iut-addr ADDR    IUT address (else [addresses] iut)\n"
 	    "  --local-addr ADDR  harness address (else [addresses] harness)\n"
 	    "  --port N, --natt-port N          IUT ports (else 500, 4500)\n"
 	    "  --local-port N, --local-natt-port N  harness ports\n"
 	    "  --capture-if IF    capture interface (else [addresses] harness-if)\n"
 	    "  --no-rules         no automatic RFC 7296 message-rule lines\n"
-	    "Exit status: 0 passed, 1 a failure, 2 a bad script or usage.\n");
+	    "  --allow-all-skip   exit 0 when every script of several was skipped\n"
+	    "\n"
+	    "Examples:\n"
+	    "  iketest run --profile my-gw.conf suites/ike_sa_init/*.ike\n"
+	    "  iketest run --profile my-gw.conf --out results/ suites/*/*.ike\n"
+	    "  prove --ext .ike --exec 'iketest run --profile my-gw.conf' -r suites/\n"
+	    "  iketest report --out site/ results/     (then open site/index.html)\n"
+	    "\n"
+	    "A script whose needs the profile does not meet prints `1..0 # SKIP'\n"
+	    "with the reason; a failing check of a deviation the profile declares\n"
+	    "is `not ok ... # TODO'. When every one of several scripts skipped,\n"
+	    "nothing was tested: that is exit 1 unless --allow-all-skip.\n"
+	    "Exit status: 0 passed (skips and declared deviations included),\n"
+	    "1 a failed check (an IUT's misbehaviour, or nothing tested),\n"
+	    "2 a bad script, profile or usage.\n");
 }
 
 static int run_num_opt(const char *name, const char *v, unsigned *out)
@@ -59,6 +79,10 @@ static int run_parse_opts(int argc, char **argv, struct run_opts *o,
 		}
 		if (strcmp(a, "--no-rules") == 0) {
 			o->no_rules = true;
+			continue;
+		}
+		if (strcmp(a, "--allow-all-skip") == 0) {
+			o->allow_all_skip = true;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -99,9 +123,10 @@ bad:
 	return 2;
 }
 
-/* One script; its worst status (0, 1, 2). */
+/* One script; its worst status (0, 1, 2). *skipped: it was skipped as a
+ * whole (1..0 # SKIP). */
 static int run_one(const char *path, const struct profile *prof,
-    struct run_opts *o, bool subtest, unsigned n)
+    struct run_opts *o, bool subtest, unsigned n, bool *skipped)
 {
 	struct script *s;
 	struct err e;
@@ -118,6 +143,7 @@ static int run_one(const char *path, const struct profile *prof,
 	if (subtest)
 		printf("# Subtest: %s\n", path);
 	v = run_script(s, prof, o, &e);
+	*skipped = v == RUN_SKIP;
 	if (v == RUN_ERROR)
 		fprintf(stderr, "%s\n", e.text);
 	status = v == RUN_ERROR ? 2 : v == RUN_FAIL ? 1 : 0;
@@ -128,13 +154,29 @@ static int run_one(const char *path, const struct profile *prof,
 	return status;
 }
 
+/* Several scripts and every one skipped: a green run that tested nothing
+ * (a profile that enables nothing, the wrong folder). Loud on both
+ * streams, and exit 1 unless --allow-all-skip says it is meant. */
+static int run_all_skipped(const char *prof_path, int n, bool allowed)
+{
+	const char *what = allowed ? "warning" : "error";
+
+	printf("# %s: all %d scripts were skipped: nothing was tested\n",
+	    what, n);
+	fprintf(stderr, "iketest run: %s: all %d scripts were skipped, so "
+	    "nothing was tested; the SKIP lines say which capability or "
+	    "algorithm of %s each one needs%s\n", what, n, prof_path,
+	    allowed ? "" : " (--allow-all-skip makes this exit 0)");
+	return allowed ? 0 : 1;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct profile *prof = NULL;
 	const char *prof_path = "peers/reference/profile.conf";
 	struct err e;
-	int first, rc, status = 0, i;
+	int first, rc, status = 0, i, nskipped = 0;
 	bool many;
 
 	memset(&o, 0, sizeof(o));
@@ -155,12 +197,18 @@ int cmd_run(int argc, char **argv)
 		o.indent = "    ";
 	}
 	for (i = first; i < argc; i++) {
-		rc = run_one(argv[i], prof, &o, many, (unsigned)(i - first + 1));
+		bool skipped = false;
+
+		rc = run_one(argv[i], prof, &o, many, (unsigned)(i - first + 1),
+		    &skipped);
 		if (rc > status)
 			status = rc;
+		nskipped += skipped;
 	}
 	if (many)
 		printf("1..%d\n", argc - first);
+	if (status == 0 && many && nskipped == argc - first)
+		status = run_all_skipped(prof_path, nskipped, o.allow_all_skip);
 	profile_free(prof);
 	return status;
 }

@@ -23,6 +23,7 @@ struct run_opts {
 	unsigned port, natt_port;	/* IUT ports (0: profile, else 500/4500) */
 	unsigned local_port, local_natt_port;	/* 0: see run.c */
 	bool no_rules;			/* no automatic RFC 7296 rules lines */
+	bool allow_all_skip;		/* cmd_run: all scripts skipped exits 0 */
 	unsigned adapter_timeout_s;	/* default 60 */
 	const char *indent;		/* prefix of every TAP line ("" or "    ") */
 	FILE *tap;			/* where TAP goes (stdout) */

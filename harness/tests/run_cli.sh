@@ -1,0 +1,63 @@
+#!/bin/sh
+# iketest run as a vendor first meets it: the README's prove line runs
+# tests (not Files=0 NOTESTS), several scripts that all skip are a loud
+# exit 1 (a green run that tested nothing), --allow-all-skip turns that
+# off, and --help teaches with examples. Loopback only, nothing listens
+# (the scripts expect silence or skip).
+set -u
+: "${IKETEST:=build/iketest}"
+IKETEST=$(cd "$(dirname "$IKETEST")" && pwd)/$(basename "$IKETEST")
+cd "${IKETEST_TOP:-.}" || exit 1
+. harness/tests/lib/tap.sh
+S=harness/tests/scripts
+T=$(mktemp -d /tmp/iketest-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+PORT=$((30000 + $$ % 10000))
+run() {
+	"$IKETEST" run --profile $S/loopback.conf --port $PORT \
+	    --natt-port $((PORT + 1)) --out "$T/out" "$@" >"$T/tap" 2>"$T/err"
+}
+
+echo "TAP version 13"
+run $S/needs_missing.ike $S/needs_missing.ike; rc=$?
+ok $([ $rc = 1 ] && echo 0 || echo 1) "all of several scripts skipped: exit 1 (got $rc)"
+grep -q '^iketest run: error: all 2 scripts were skipped, so nothing was tested' "$T/err"
+ok $? "all skipped: said on stderr"
+grep -q '^# error: all 2 scripts were skipped: nothing was tested$' "$T/tap"
+ok $? "all skipped: said in the TAP"
+run --allow-all-skip $S/needs_missing.ike $S/needs_missing.ike; rc=$?
+ok $([ $rc = 0 ] && echo 0 || echo 1) "--allow-all-skip: exit 0 (got $rc)"
+grep -q '^iketest run: warning: all 2 scripts were skipped' "$T/err"
+ok $? "--allow-all-skip: still a warning"
+run $S/needs_missing.ike $S/quiet.ike; rc=$?
+ok $([ $rc = 0 ] && echo 0 || echo 1) "one skipped, one passed: exit 0 (got $rc)"
+! grep -q 'were skipped' "$T/err"
+ok $? "one skipped, one passed: no all-skipped message"
+run $S/needs_missing.ike; rc=$?
+ok $([ $rc = 0 ] && echo 0 || echo 1) "one script, skipped: exit 0, as prove wants of a skipped file (got $rc)"
+
+# The README's prove line, as written there, on a folder of scripts.
+line=$(grep -o "prove --ext .ike --exec '[^']*' -r suites/" README.md | head -n 1)
+[ -n "$line" ]; ok $? "README gives a prove line with --ext .ike"
+if command -v prove >/dev/null && [ -n "$line" ]; then
+	mkdir -p "$T/suites/a" "$T/suites/b"
+	cp $S/quiet.ike "$T/suites/a/"
+	cp $S/quiet.ike "$T/suites/b/quiet2.ike"
+	prof=$(pwd)/$S/loopback.conf
+	cmd=$(echo "$line" | sed "s|build/iketest|$IKETEST|; s|my-gw.conf|$prof --port $PORT --out $T/out|")
+	(cd "$T" && eval "$cmd") >"$T/prove" 2>&1; rc=$?
+	ok $([ $rc = 0 ] && echo 0 || echo 1) "README's prove line: exit 0 (got $rc)"
+	grep -q '^Files=2, Tests=2,' "$T/prove" && grep -q '^Result: PASS' "$T/prove"
+	ok $? "README's prove line ran both scripts ($(grep '^Files=' "$T/prove"))"
+else
+	skip 2 "no prove here"
+fi
+
+"$IKETEST" run --help >"$T/help"; rc=$?
+ok $([ $rc = 0 ] && echo 0 || echo 1) "run --help: exit 0"
+grep -q '^Examples:' "$T/help" && grep -q "prove --ext .ike" "$T/help"
+ok $? "run --help: examples, the prove line among them"
+grep -q '^Exit status: 0 passed' "$T/help"
+ok $? "run --help: exit statuses"
+echo "1..$n"
+exit $fail
