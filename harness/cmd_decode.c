@@ -74,7 +74,7 @@ static void decode_usage(FILE *out)
 "examples:\n"
 "  iketest decode harness/tests/golden/ike_sa_init_req.hex\n"
 "  iketest decode --hex '0011223344556677 8899aabbccddeeff 00202520 00000001 0000001c'\n"
-"  iketest decode --pcap build/runs/last/test-07.pcap\n"
+"  iketest decode --pcap results/SCRIPT.pcap   (iketest run --out results/ wrote it)\n"
 "  iketest decode -q capture.pcap && echo 'no malformed IKE in capture'\n"
 "  iketest decode --inner IDi --hex '0000000c 01000000 c0000201'\n");
 }
@@ -156,6 +156,16 @@ static int decode_options(int argc, char **argv, struct decode_opts *o)
 	return -1;
 }
 
+/* The size of an IKE header, as the codec tables have it (RFC 7296 3.1). */
+static size_t decode_header_len(void)
+{
+	struct codec_node *m = codec_message_new();
+	size_t n = m != NULL ? codec_node_size(m) : 0;
+
+	codec_node_free(m);
+	return n;
+}
+
 /* Decodes and prints one message (or chain); counts what it found. */
 static int decode_one(const struct decode_opts *o, const uint8_t *p, size_t n,
     const char *heading, struct decode_tally *t)
@@ -163,7 +173,7 @@ static int decode_one(const struct decode_opts *o, const uint8_t *p, size_t n,
 	struct codec_problems *pr = calloc(1, sizeof(*pr));
 	struct codec_node *root = NULL;
 	struct err e = { "" };
-	size_t errors, i;
+	size_t errors, i, hdr_len = decode_header_len();
 	int rc = -1;
 
 	if (pr == NULL)
@@ -177,7 +187,20 @@ static int decode_one(const struct decode_opts *o, const uint8_t *p, size_t n,
 	t->messages++;
 	t->malformed += errors > 0;
 	t->notices += pr->count - errors;
-	if (!o->quiet) {
+	if (!o->quiet && !o->inner && n < hdr_len) {
+		/* No header to show: its fields would print as invented
+		 * zeros. */
+		if (heading)
+			printf("%s\n", heading);
+		printf("no IKE header: %zu byte%s, where a header is %zu (RFC 7296 3.1)\n",
+		    n, n == 1 ? "" : "s", hdr_len);
+		for (i = 0; i < pr->count; i++) {
+			char line[CODEC_PATH_MAX + CODEC_PROBLEM_TEXT_MAX + 64];
+
+			codec_problem_format(&pr->list[i], line, sizeof(line));
+			printf("%s\n", line);
+		}
+	} else if (!o->quiet) {
 		if (heading)
 			printf("%s\n", heading);
 		codec_print(stdout, root, pr, o->print_flags);

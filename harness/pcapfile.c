@@ -315,6 +315,15 @@ static void parse_ipv4(const uint8_t *p, size_t have, bool truncated,
 		    hlen, have);
 		return;
 	}
+	/* Options make the header longer than the minimum: its checksum then
+	 * tells a real one (RFC 791 3.1) from an IHL bent to 15, which would
+	 * read UDP from inside the datagram and drop it as not IKE. */
+	if (hlen > IPV4_HLEN && inet_sum_fold(inet_sum(0, p, hlen)) != 0) {
+		frame_set(f, PCAPFILE_BAD_IP_CHECKSUM,
+		    "IPv4 header checksum does not match its %zu-byte header "
+		    "(IHL %zu)", hlen, hlen / 4);
+		return;
+	}
 	buffer_read_n16(p, have, 2, &total16);
 	total = total16;
 	if (total < hlen) {

@@ -70,6 +70,7 @@ int pcapfile_build_udp(struct bytes *out, const struct addr *src,
 	X(BAD_IP_VERSION, "IP version does not match the link type") \
 	X(BAD_IP_HLEN, "bad IP header length") \
 	X(BAD_IP_LEN, "bad IP total/payload length") \
+	X(BAD_IP_CHECKSUM, "IPv4 header checksum does not match the header") \
 	X(BAD_IP_EXT, "bad IPv6 extension header") \
 	X(BAD_UDP_LEN, "bad UDP length") \
 	X(SHORT_NATT, "UDP payload on 4500 too short for a non-ESP marker")

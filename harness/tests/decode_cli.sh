@@ -85,6 +85,17 @@ run
 ok $(( rc != 2 )) "no input exits 2 (exit $rc)"
 run --inner NOPE --hex 00
 ok $(( rc != 2 )) "an unknown --inner type exits 2 (exit $rc)"
+: >"$tmp/empty"
+run --raw "$tmp/empty"
+ok $(( rc != 1 )) "empty input: a malformation, exit 1 (exit $rc)"
+has '^no IKE header: 0 bytes, where a header is 28 (RFC 7296 3.1)$' out &&
+    ! has '^IKE header:' out
+ok $? "empty input: says there is no header, invents none"
+run --hex '0011223344556677 8899'
+has '^no IKE header: 10 bytes' out && has 'TRUNCATED_HEADER' out && ! has 'spi_i=' out
+ok $? "a 10-byte header: no invented fields, the malformation named"
+"$IKETEST" decode --help | grep -q 'results/SCRIPT.pcap'
+ok $? "--help's pcap example is a path iketest run writes"
 head -c 3000 /dev/urandom > "$tmp/noise"
 run "$tmp/noise"
 ok $(( rc > 2 )) "random bytes never crash (exit $rc)"

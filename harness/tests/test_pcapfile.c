@@ -194,6 +194,8 @@ static void m_version5(struct bytes *p) { p->data[0] = 0x55; }
 static const uint8_t keepalive[] = { 0xff };
 static const uint8_t esp[] = { 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 0xaa, 0xbb };
 static const uint8_t two[] = { 0, 0 };
+/* Long enough that an IHL of 15 lands inside it (zero "ports"). */
+static const uint8_t zeros[96];
 
 static const struct broken broken[] = {
 	{ "truncated frame", PCAPFILE_TRUNCATED, 40, m_none, false, false, msg, sizeof(msg) },
@@ -201,6 +203,7 @@ static const struct broken broken[] = {
 	{ "truncated v6", PCAPFILE_TRUNCATED, 50, m_none, true, false, msg, sizeof(msg) },
 	{ "IP header length 16", PCAPFILE_BAD_IP_HLEN, 0, m_ihl4, false, false, msg, sizeof(msg) },
 	{ "IP header length 60 > frame", PCAPFILE_BAD_IP_HLEN, 0, m_ihl15, false, true, two, 0 },
+	{ "IP header length 60 inside the frame", PCAPFILE_BAD_IP_CHECKSUM, 0, m_ihl15, false, false, zeros, sizeof(zeros) },
 	{ "IP total length > frame", PCAPFILE_BAD_IP_LEN, 0, m_total_big, false, false, msg, sizeof(msg) },
 	{ "IP total length < header", PCAPFILE_BAD_IP_LEN, 0, m_total_small, false, false, msg, sizeof(msg) },
 	{ "IPv6 payload length > frame", PCAPFILE_BAD_IP_LEN, 0, m_v6_len_big, true, false, msg, sizeof(msg) },
