@@ -231,6 +231,7 @@ static void run_ctx_free(struct run_ctx *c)
 	for (i = 0; i < c->nseen; i++)
 		bytes_free(&c->seen[i]);
 	bytes_free(&c->sent_raw);
+	run_transport_free(c);
 	for (i = 0; i < c->ninit; i++)
 		codec_node_free(c->init_reqs[i]);
 	run_vars_free(c);

@@ -286,6 +286,8 @@ static int run_send_msg(struct run_ctx *c, const struct script_send *snd,
 		    NET_NATT : NET_IKE;
 	if (!response) {
 		rc = ike_send_request(c->sa, m, &o, &c->tr, e);
+		if (rc == 0)
+			run_retx_arm(c);	/* RFC 7296 2.1 */
 		if (rc == 0 && snd->exchange == EXCH_IKE_SA_INIT &&
 		    c->sa->initiator) {
 			(void)bytes_copy(&c->sa->init_req, &c->sa->last_req);
@@ -299,6 +301,7 @@ static int run_send_msg(struct run_ctx *c, const struct script_send *snd,
 			(void)bytes_copy(&c->sa->last_resp_sent, &out);
 			c->sa->last_resp_id = c->rx.message_id;
 			c->sa->have_resp_sent = true;
+			run_note_answered(c, &c->rx);
 			if (snd->exchange == EXCH_IKE_SA_INIT)
 				(void)bytes_copy(&c->sa->init_resp, &out);
 		}
@@ -328,7 +331,9 @@ static int run_resend(struct run_ctx *c, const struct script_event *ev)
 	if (v == NULL || !v->is_msg)
 		return run_script_error(c, ev->pos.line,
 		    "send $%s: not a captured message", ev->u.send.resend);
-	if (run_send_bytes(c, v->data.data, v->data.len, &e) < 0) {
+	if (run_send_bytes(c, v->data.data, v->data.len, &e) == 0) {
+		run_retx_arm(c);
+	} else {
 		struct run_check k;
 
 		run_check_begin(c, &k, ev->pos.line, "send $%s", v->name);
