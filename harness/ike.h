@@ -621,6 +621,13 @@ int ike_exchange(struct ike_sa *sa, struct ike_msg *m,
     const struct ike_transport *t, const struct ike_config *cfg,
     struct ike_rx *rx, struct err *e);
 
+/* A CREATE_CHILD_SA request built by hand that rekeys the IKE SA (its
+ * SA payload sa_pl with IKE proposals and an 8-octet SPI, its Ni, a KE
+ * made with sa->dh, which moves): kept as ike_build_create_child keeps
+ * its own, so that ike_create_child_response makes sa->rekeyed. */
+int ike_note_ike_rekey(struct ike_sa *sa, const struct codec_node *sa_pl,
+    const struct bytes *nonce, struct err *e);
+
 /* IKE_SA_INIT (following COOKIE and INVALID_KE_PAYLOAD once each) and
  * IKE_AUTH as initiator, with or without a CHILD SA. On success *out is
  * the established SA (caller frees). Errors are precise: "IKE_SA_INIT:

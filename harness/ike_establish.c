@@ -244,3 +244,28 @@ fail:
 	ike_sa_free(sa);
 	return -1;
 }
+
+int ike_note_ike_rekey(struct ike_sa *sa, const struct codec_node *sa_pl,
+    const struct bytes *nonce, struct err *e)
+{
+	struct ike_pending *pd = &sa->pend;
+
+	if (sa->dh == NULL)
+		return err_set(e, "%s: no KE key of ours", __func__);
+	ike_pending_free(pd);
+	if (ike_proposals_read(sa_pl, pd->offered, IKE_PROPOSAL_MAX,
+	    &pd->noffered, e) < 0 || pd->noffered == 0 ||
+	    pd->offered[0].protocol != PROTO_IKE ||
+	    pd->offered[0].spi_len != IKE_SPI_LEN ||
+	    bytes_copy(&pd->nonce, nonce) < 0) {
+		ike_pending_free(pd);
+		return err_set(e, "%s: not an IKE SA rekey", __func__);
+	}
+	pd->active = true;
+	pd->exchange = EXCH_CREATE_CHILD_SA;
+	pd->kind = IKE_CCSA_REKEY_IKE;
+	memcpy(pd->new_spi, pd->offered[0].spi, IKE_SPI_LEN);
+	pd->dh = sa->dh;		/* the KE sent was made with it */
+	sa->dh = NULL;
+	return 0;
+}

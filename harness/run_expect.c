@@ -206,6 +206,8 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 			ike_rx_free(&rx);
 			continue;
 		}
+		if (rx.exchange == EXCH_IKE_SA_INIT && !rx.response)
+			c->init_tried = true;	/* the IUT initiates */
 		ike_rx_free(&c->rx);
 		c->rx = rx;
 		c->have_rx = true;

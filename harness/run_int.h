@@ -104,6 +104,9 @@ struct run_ctx {
 	bool have_rx;
 	bool rx_answered;		/* we sent a response to rx */
 	bool init_sent;		/* the SA sent its IKE_SA_INIT request */
+	/* an IKE_SA_INIT exchange or establish was tried: keys missing
+	 * after it are the IUT's doing, not the script's */
+	bool init_tried;
 	/* The send being built is a COOKIE retry (RFC 7296 2.6): its other
 	 * payloads are those of the first request, so Ni and KE are reused. */
 	bool cookie_retry;
