@@ -42,7 +42,8 @@ static volatile sig_atomic_t rsp_stop;
 /* --drop-first (a test aid, harness/tests/loss.sh): the first copy of
  * each IKE datagram received and of each response sent is dropped, as a
  * lossy link would, so that retransmissions (RFC 7296 2.1) carry every
- * exchange. Copies are told apart by a hash of their bytes. */
+ * exchange. One per exchange and direction: copies are told apart by a
+ * hash of SPIi, exchange type, R flag and message ID. */
 enum { RSP_DROP_MAX = 4096 };
 static struct {
 	bool on;
@@ -57,10 +58,12 @@ static bool rsp_drop_first(const uint8_t *p, size_t n, const char *what)
 	uint64_t h = 0xcbf29ce484222325u;	/* FNV-1a */
 	size_t i;
 
-	if (!rsp_drop.on)
+	if (!rsp_drop.on || n < 28)
 		return false;
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3u;
+	for (i = 0; i < 24; i++)	/* SPIi, exchange, flags, message ID */
+		if (i < 8 || i == 18 || i >= 20)
+			h = (h ^ p[i]) * 0x100000001b3u;
+	h = (h ^ (p[19] & 0x20)) * 0x100000001b3u;	/* R */
 	for (i = 0; i < rsp_drop.n; i++)
 		if (rsp_drop.seen[i] == h)
 			return false;

@@ -100,18 +100,33 @@ static void run_req_note(struct run_ctx *c, const uint8_t *p, size_t n,
 	r->copies++;
 }
 
+/* What --drop-first tells copies apart by: one datagram per exchange and
+ * direction (SPIi, exchange type, R flag, message ID), so that a peer
+ * whose every answer differs (a COOKIE with a time in it) loses only one. */
+enum { RUN_DROP_KEY = 14 };
+static void run_drop_key(const uint8_t *p, uint8_t key[static RUN_DROP_KEY])
+{
+	memcpy(key, p, IKE_SPI_LEN);
+	key[8] = p[18];
+	key[9] = p[IKE_FLAGS] & IKE_F_RESPONSE;
+	memcpy(key + 10, p + IKE_MSGID, 4);
+}
+
 /* --drop-first (a test aid): the first copy of each datagram iketest
- * sends and of each response it receives is dropped, counted on a TAP
- * comment line; a script with `retransmit off' loses nothing. */
+ * sends and of each response it receives (one per exchange and
+ * direction) is dropped, counted on a TAP comment line; a script with
+ * `retransmit off' loses nothing. */
 static bool run_drop(struct run_ctx *c, const uint8_t *p, size_t n,
     const char *what)
 {
+	uint8_t key[RUN_DROP_KEY];
 	size_t i;
 
-	if (!c->o->drop_first || c->s->no_retransmit)
+	if (!c->o->drop_first || c->s->no_retransmit || n < IKE_HDR_LEN)
 		return false;
+	run_drop_key(p, key);
 	for (i = 0; i < c->ndropped; i++)
-		if (run_same(&c->dropped[i], p, n))
+		if (run_same(&c->dropped[i], key, sizeof(key)))
 			return false;
 	if (c->ndropped == RUN_REQS_MAX) {
 		bytes_free(&c->dropped[0]);
@@ -120,10 +135,10 @@ static bool run_drop(struct run_ctx *c, const uint8_t *p, size_t n,
 		c->ndropped--;
 		c->dropped[c->ndropped] = BYTES_EMPTY;
 	}
-	(void)bytes_set(&c->dropped[c->ndropped++], p, n);
+	(void)bytes_set(&c->dropped[c->ndropped++], key, sizeof(key));
 	run_diag(c, "--drop-first: dropped the first copy of a %s %s (message ID %u, %zu bytes)",
 	    run_is_response(p, n) ? "response" : "request", what,
-	    n >= IKE_HDR_LEN ? (unsigned)run_msgid(p) : 0, n);
+	    (unsigned)run_msgid(p), n);
 	return true;
 }
 
