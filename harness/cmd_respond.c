@@ -39,6 +39,47 @@ enum {
 
 static volatile sig_atomic_t rsp_stop;
 
+/* --drop-first (a test aid, harness/tests/loss.sh): the first copy of
+ * each IKE datagram received and of each response sent is dropped, as a
+ * lossy link would, so that retransmissions (RFC 7296 2.1) carry every
+ * exchange. One per exchange and direction: copies are told apart by a
+ * hash of SPIi, exchange type, R flag and message ID. */
+enum { RSP_DROP_MAX = 4096 };
+static struct {
+	bool on;
+	uint64_t seen[RSP_DROP_MAX];
+	size_t n, next;
+	unsigned long count;
+	FILE *log;
+} rsp_drop;
+
+static bool rsp_drop_first(const uint8_t *p, size_t n, const char *what)
+{
+	uint64_t h = 0xcbf29ce484222325u;	/* FNV-1a */
+	size_t i;
+
+	if (!rsp_drop.on || n < 28)
+		return false;
+	for (i = 0; i < 24; i++)	/* SPIi, exchange, flags, message ID */
+		if (i < 8 || i == 18 || i >= 20)
+			h = (h ^ p[i]) * 0x100000001b3u;
+	h = (h ^ (p[19] & 0x20)) * 0x100000001b3u;	/* R */
+	for (i = 0; i < rsp_drop.n; i++)
+		if (rsp_drop.seen[i] == h)
+			return false;
+	rsp_drop.seen[rsp_drop.next] = h;
+	rsp_drop.next = (rsp_drop.next + 1) % RSP_DROP_MAX;
+	if (rsp_drop.n < RSP_DROP_MAX)
+		rsp_drop.n++;
+	rsp_drop.count++;
+	if (rsp_drop.log) {
+		fprintf(rsp_drop.log, "~ --drop-first: dropped the first copy of %s (%zu bytes), %lu in all\n",
+		    what, n, rsp_drop.count);
+		fflush(rsp_drop.log);
+	}
+	return true;
+}
+
 static void rsp_on_signal(int sig)
 {
 	(void)sig;
@@ -48,7 +89,7 @@ static void rsp_on_signal(int sig)
 struct rsp_opts {
 	const char *profile, *listen, *log, *pidfile, *initiate, *stats;
 	unsigned port, natt_port;
-	bool once, no_raw;
+	bool once, no_raw, drop_first;
 };
 
 /* What a socket carries. */
@@ -79,7 +120,7 @@ static void rsp_usage(FILE *out)
 	fprintf(out,
 	    "usage: iketest respond --profile FILE [--listen ADDR] [--port N]\n"
 	    "           [--natt-port N] [--once] [--log FILE] [--pidfile FILE]\n"
-	    "           [--stats FILE] [--no-raw] [--initiate ADDR]\n"
+	    "           [--stats FILE] [--no-raw] [--initiate ADDR] [--drop-first]\n"
 	    "\n"
 	    "The reference IKEv2 peer. As a responder it answers IKE_SA_INIT,\n"
 	    "IKE_AUTH (PSK, RSA, ECDSA, RFC 7427), CREATE_CHILD_SA and\n"
@@ -115,6 +156,8 @@ static void rsp_usage(FILE *out)
 	    "  --no-raw         no raw sockets: ESP in UDP only, even as root\n"
 	    "  --initiate ADDR  initiator instead: IKE SA + CHILD SA to ADDR, then\n"
 	    "                   delete it and exit (0: established, 1: not)\n"
+	    "  --drop-first     a test aid: drop the first copy of each IKE datagram\n"
+	    "                   received and of each response sent (logged `~')\n"
 	    "\n"
 	    "SIGTERM and SIGINT stop it. Exit status: 0 ok, 1 failure, 2 bad usage\n"
 	    "or profile (`iketest respond: FILE:LINE: message').\n"
@@ -160,6 +203,10 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 		}
 		if (strcmp(a, "--no-raw") == 0) {
 			o->no_raw = true;
+			continue;
+		}
+		if (strcmp(a, "--drop-first") == 0) {
+			o->drop_first = true;
 			continue;
 		}
 		if (strcmp(a, "--profile") == 0)
@@ -385,6 +432,12 @@ static void rsp_ike(struct respond *r, const struct rsp_sock *s,
 		r->peer_text = NULL;
 		return;
 	}
+	if (rsp_drop_first(d->buf + d->off + off, d->len - off,
+	    "a datagram received")) {
+		r->peer_text = NULL;
+		out->len = 0;
+		return;
+	}
 	/* One bad exchange does not stop the peer: logged, dropped. */
 	if (rsp_answer(r, d->buf + d->off + off, d->len - off, out, &he) < 0) {
 		if (r->log)
@@ -392,7 +445,9 @@ static void rsp_ike(struct respond *r, const struct rsp_sock *s,
 		out->len = 0;
 	}
 	r->peer_text = NULL;
-	if (out->len == off)
+	if (out->len == off ||
+	    (out->len > off && rsp_drop_first(out->data + off, out->len - off,
+	    "a response sent")))
 		out->len = 0;	/* nothing to answer */
 }
 
@@ -645,24 +700,30 @@ static int rsp_peer_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
 {
 	struct rsp_peer *pe = ctx;
 	struct pollfd pf = { .fd = pe->fd, .events = POLLIN };
+	uint64_t end = ike_now_us() + timeout_us, now;
 	ssize_t got;
 	int k;
 
-	k = poll(&pf, 1, (int)(timeout_us / 1000));
-	if (k < 0)
-		return errno == EINTR ? 0 : err_set(e, "poll: %s", strerror(errno));
-	if (k == 0)
-		return 0;
-	if (bytes_resize(out, RSP_DGRAM_MAX) < 0)
-		return err_set(e, "out of memory");
-	got = recv(pe->fd, out->data, out->len, 0);
-	if (got < 0) {
-		out->len = 0;
-		/* ICMP unreachable: nobody listens; a timeout to the caller. */
-		return errno == ECONNREFUSED || errno == EINTR ? 0 :
-		    err_set(e, "recv: %s", strerror(errno));
+	for (;;) {
+		now = ike_now_us();
+		k = poll(&pf, 1, now < end ? (int)((end - now) / 1000) : 0);
+		if (k < 0)
+			return errno == EINTR ? 0 : err_set(e, "poll: %s", strerror(errno));
+		if (k == 0)
+			return 0;
+		if (bytes_resize(out, RSP_DGRAM_MAX) < 0)
+			return err_set(e, "out of memory");
+		got = recv(pe->fd, out->data, out->len, 0);
+		if (got < 0) {
+			out->len = 0;
+			/* ICMP unreachable: nobody listens; a timeout to the caller. */
+			return errno == ECONNREFUSED || errno == EINTR ? 0 :
+			    err_set(e, "recv: %s", strerror(errno));
+		}
+		out->len = (size_t)got;
+		if (!rsp_drop_first(out->data, out->len, "a datagram received"))
+			break;
 	}
-	out->len = (size_t)got;
 	rsp_log_msg(pe->log, "<", out->data, out->len);
 	return 1;
 }
@@ -865,6 +926,8 @@ int cmd_respond(int argc, char **argv)
 		return 2;
 	}
 	rsp_stop = 0;
+	rsp_drop.on = o.drop_first;
+	rsp_drop.log = log;
 	if (rsp_signals() < 0) {
 		fprintf(stderr, "iketest respond: sigaction: %s\n", strerror(errno));
 		status = 1;
@@ -875,6 +938,9 @@ int cmd_respond(int argc, char **argv)
 	}
 	if (status && e.text[0])
 		fprintf(stderr, "iketest respond: %s\n", e.text);
+	if (log && o.drop_first)
+		fprintf(log, "# --drop-first: %lu datagrams dropped\n",
+		    rsp_drop.count);
 	if (log)
 		fclose(log);
 	respond_conf_free(&rc);

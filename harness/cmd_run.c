@@ -85,6 +85,12 @@ static int run_parse_opts(int argc, char **argv, struct run_opts *o,
 			o->allow_all_skip = true;
 			continue;
 		}
+		/* a test aid, not in --help: harness/tests/loss.sh,
+		 * suites/README.md "Retransmission" */
+		if (strcmp(a, "--drop-first") == 0) {
+			o->drop_first = true;
+			continue;
+		}
 		if (strcmp(a, "--") == 0) {
 			i++;
 			break;

@@ -38,6 +38,7 @@ enum {
 	IKE_TS_MAX = 8,			/* selectors in a TS payload */
 	IKE_CHILD_MAX = 32,		/* CHILD SAs per IKE SA */
 	IKE_NATD_LEN = 20,		/* NAT-D data: a SHA-1 digest (2.23) */
+	IKE_RETX_MAX = 16,		/* retransmissions of one request */
 };
 
 /* ------------------------------------------------------------------ */
@@ -225,6 +226,12 @@ struct ike_config {
 	struct bytes idr;
 	unsigned timeout_ms;		/* wait per try (establish), default 1000 */
 	unsigned tries;			/* sends per request, default 3 */
+	/* The retransmission schedule (RFC 7296 2.1, 2.4): the wait before
+	 * each retransmission of a request, microseconds; after the last one
+	 * the last wait again, then give up. nretx 0: tries - 1 waits of
+	 * timeout_ms. Set from the profile's [timers] retransmit. */
+	uint64_t retx_us[IKE_RETX_MAX];
+	unsigned nretx;
 };
 void ike_config_init(struct ike_config *c);	/* defaults, empty lists */
 void ike_config_free(struct ike_config *c);
@@ -567,16 +574,43 @@ struct ike_transport {
 	    struct err *e);
 };
 
+/* One request's place in its retransmission schedule (RFC 7296 2.1,
+ * 2.4), the one mechanism of every request iketest sends: establish and
+ * the other exchanges of the ike module (ike_await_response), and the
+ * interpreter's `send' (run_transport.c). The caller owns the clock. */
+struct ike_retx {
+	uint64_t wait_us[IKE_RETX_MAX + 1];	/* after each copy sent */
+	unsigned ncopies;		/* copies in all, the first included */
+	unsigned sent;			/* copies sent so far */
+	uint64_t due_us;		/* when the schedule acts next */
+	bool armed;
+};
+enum ike_retx_step {
+	IKE_RETX_WAIT,			/* nothing due yet: wait until due_us */
+	IKE_RETX_SEND,			/* send the request again now */
+	IKE_RETX_GIVE_UP,		/* the last wait is over: no answer */
+};
+/* Arms r for a request sent (its first copy) at now_us, on cfg's
+ * schedule. */
+void ike_retx_start(struct ike_retx *r, const struct ike_config *cfg,
+    uint64_t now_us);
+/* What is due at now_us; a SEND is counted as sent. A disarmed r
+ * (answered) only waits. */
+enum ike_retx_step ike_retx_step(struct ike_retx *r, uint64_t now_us);
+/* The monotonic clock the ike module waits by, microseconds. */
+uint64_t ike_now_us(void);
+
 /* Encodes and sends a request, keeps its bytes in sa->last_req, and
  * advances sa->next_req_id. */
 int ike_send_request(struct ike_sa *sa, struct ike_msg *m,
     const struct ike_sk_opts *o, const struct ike_transport *t,
     struct err *e);
 /* Waits for the response to the last request (its message ID, R set,
- * our SPIs), retransmitting sa->last_req up to tries times in all;
- * unrelated datagrams are skipped. Decoded into *rx (freed first). */
+ * our SPIs), retransmitting sa->last_req on cfg's schedule (struct
+ * ike_retx); unrelated datagrams are skipped. Decoded into *rx (freed
+ * first). */
 int ike_await_response(struct ike_sa *sa, const struct ike_transport *t,
-    unsigned timeout_ms, unsigned tries, struct ike_rx *rx, struct err *e);
+    const struct ike_config *cfg, struct ike_rx *rx, struct err *e);
 /* Encodes a response to the peer request rx answers, and keeps its bytes
  * (sa->last_resp_sent, sa->last_resp_id; sa->init_resp for IKE_SA_INIT)
  * so that a retransmitted request gets the same bytes (RFC 7296 2.1). */
@@ -586,6 +620,13 @@ int ike_encode_response(struct ike_sa *sa, struct ike_msg *m,
 int ike_exchange(struct ike_sa *sa, struct ike_msg *m,
     const struct ike_transport *t, const struct ike_config *cfg,
     struct ike_rx *rx, struct err *e);
+
+/* A CREATE_CHILD_SA request built by hand that rekeys the IKE SA (its
+ * SA payload sa_pl with IKE proposals and an 8-octet SPI, its Ni, a KE
+ * made with sa->dh, which moves): kept as ike_build_create_child keeps
+ * its own, so that ike_create_child_response makes sa->rekeyed. */
+int ike_note_ike_rekey(struct ike_sa *sa, const struct codec_node *sa_pl,
+    const struct bytes *nonce, struct err *e);
 
 /* IKE_SA_INIT (following COOKIE and INVALID_KE_PAYLOAD once each) and
  * IKE_AUTH as initiator, with or without a CHILD SA. On success *out is

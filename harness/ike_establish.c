@@ -3,6 +3,7 @@
  * call. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "ike_int.h"
 #include "names.h"
@@ -59,28 +60,84 @@ static bool answers(const struct ike_sa *sa, const struct ike_rx *rx)
 	return !rx->has_sk || rx->sk_ok;
 }
 
+uint64_t ike_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void ike_retx_start(struct ike_retx *r, const struct ike_config *cfg,
+    uint64_t now_us)
+{
+	unsigned i, tries = cfg->tries ? cfg->tries : 3;
+	uint64_t each = (uint64_t)(cfg->timeout_ms ? cfg->timeout_ms : 1000) * 1000;
+
+	memset(r, 0, sizeof(*r));
+	if (cfg->nretx > 0) {
+		r->ncopies = (cfg->nretx < IKE_RETX_MAX ? cfg->nretx :
+		    IKE_RETX_MAX) + 1;
+		for (i = 0; i + 1 < r->ncopies; i++)
+			r->wait_us[i] = cfg->retx_us[i];
+		r->wait_us[i] = r->wait_us[i - 1];	/* then give up */
+	} else {
+		r->ncopies = tries < IKE_RETX_MAX + 1 ? tries : IKE_RETX_MAX + 1;
+		for (i = 0; i < r->ncopies; i++)
+			r->wait_us[i] = each;
+	}
+	r->sent = 1;
+	r->due_us = now_us + r->wait_us[0];
+	r->armed = true;
+}
+
+enum ike_retx_step ike_retx_step(struct ike_retx *r, uint64_t now_us)
+{
+	if (!r->armed || now_us < r->due_us)
+		return IKE_RETX_WAIT;
+	if (r->sent >= r->ncopies) {
+		r->armed = false;
+		return IKE_RETX_GIVE_UP;
+	}
+	r->due_us += r->wait_us[r->sent];
+	r->sent++;
+	return IKE_RETX_SEND;
+}
+
 int ike_await_response(struct ike_sa *sa, const struct ike_transport *t,
-    unsigned timeout_ms, unsigned tries, struct ike_rx *rx, struct err *e)
+    const struct ike_config *cfg, struct ike_rx *rx, struct err *e)
 {
 	struct bytes in = BYTES_EMPTY;
-	unsigned sent = 1, skipped = 0;
-	int r, rc = -1;
+	struct ike_retx r;
+	unsigned skipped = 0;
+	uint64_t now;
+	int n, rc = -1;
 
 	ike_rx_free(rx);
+	ike_retx_start(&r, cfg, ike_now_us());
 	for (;;) {
-		r = t->recv(t->ctx, &in, (uint64_t)timeout_ms * 1000, e);
-		if (r < 0)
+		now = ike_now_us();
+		switch (ike_retx_step(&r, now)) {
+		case IKE_RETX_GIVE_UP:
+			err_set(e, "no response after %u tr%s", r.sent,
+			    r.sent == 1 ? "y" : "ies");
 			goto out;
-		if (r == 0) {
-			if (sent >= tries) {
-				err_set(e, "no response after %u tr%s", sent,
-				    sent == 1 ? "y" : "ies");
-				goto out;
-			}
+		case IKE_RETX_SEND:
 			if (t->send(t->ctx, sa->last_req.data, sa->last_req.len,
 			    e) < 0)
 				goto out;
-			sent++;
+			continue;
+		case IKE_RETX_WAIT:
+			break;
+		}
+		n = t->recv(t->ctx, &in, r.due_us > now ? r.due_us - now : 0, e);
+		if (n < 0)
+			goto out;
+		if (n == 0) {
+			/* the wait is over, whatever the clock says (a
+			 * transport in memory does not sleep) */
+			if (ike_now_us() < r.due_us)
+				r.due_us = ike_now_us();
 			continue;
 		}
 		if (ike_rx_decode(sa, in.data, in.len, false, rx, e) < 0)
@@ -109,8 +166,7 @@ int ike_exchange(struct ike_sa *sa, struct ike_msg *m,
 {
 	if (ike_send_request(sa, m, NULL, t, e) < 0)
 		return -1;
-	return ike_await_response(sa, t, cfg->timeout_ms ? cfg->timeout_ms :
-	    1000, cfg->tries ? cfg->tries : 3, rx, e);
+	return ike_await_response(sa, t, cfg, rx, e);
 }
 
 static int run_init(struct ike_sa *sa, const struct ike_config *cfg,
@@ -187,4 +243,29 @@ fail:
 	ike_rx_free(&rx);
 	ike_sa_free(sa);
 	return -1;
+}
+
+int ike_note_ike_rekey(struct ike_sa *sa, const struct codec_node *sa_pl,
+    const struct bytes *nonce, struct err *e)
+{
+	struct ike_pending *pd = &sa->pend;
+
+	if (sa->dh == NULL)
+		return err_set(e, "%s: no KE key of ours", __func__);
+	ike_pending_free(pd);
+	if (ike_proposals_read(sa_pl, pd->offered, IKE_PROPOSAL_MAX,
+	    &pd->noffered, e) < 0 || pd->noffered == 0 ||
+	    pd->offered[0].protocol != PROTO_IKE ||
+	    pd->offered[0].spi_len != IKE_SPI_LEN ||
+	    bytes_copy(&pd->nonce, nonce) < 0) {
+		ike_pending_free(pd);
+		return err_set(e, "%s: not an IKE SA rekey", __func__);
+	}
+	pd->active = true;
+	pd->exchange = EXCH_CREATE_CHILD_SA;
+	pd->kind = IKE_CCSA_REKEY_IKE;
+	memcpy(pd->new_spi, pd->offered[0].spi, IKE_SPI_LEN);
+	pd->dh = sa->dh;		/* the KE sent was made with it */
+	sa->dh = NULL;
+	return 0;
 }

@@ -231,6 +231,7 @@ static void run_ctx_free(struct run_ctx *c)
 	for (i = 0; i < c->nseen; i++)
 		bytes_free(&c->seen[i]);
 	bytes_free(&c->sent_raw);
+	run_transport_free(c);
 	for (i = 0; i < c->ninit; i++)
 		codec_node_free(c->init_reqs[i]);
 	run_vars_free(c);
@@ -245,6 +246,18 @@ static enum run_verdict run_finish(struct run_ctx *c)
 {
 	enum run_verdict v;
 
+	if (c->bad_script && c->nfail > 0) {
+		/* A run-time script error after a failed check is most likely
+		 * its consequence (a capture that found nothing, a variable
+		 * never set): the IUT's misbehaviour, exit 1, not exit 2. */
+		struct run_check k;
+
+		c->bad_script = false;
+		run_check_begin(c, &k, c->line, "the rest of the script");
+		run_check_fail(&k, "not run after the failure above: %s",
+		    c->script_err.text);
+		run_check_end(c, &k);
+	}
 	if (c->bad_script) {
 		fprintf(c->tap, "%sBail out! %s\n", c->ind, c->script_err.text);
 		run_rec_str(c->rec, "error", c->script_err.text);

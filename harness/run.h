@@ -24,6 +24,9 @@ struct run_opts {
 	unsigned local_port, local_natt_port;	/* 0: see run.c */
 	bool no_rules;			/* no automatic RFC 7296 rules lines */
 	bool allow_all_skip;		/* cmd_run: all scripts skipped exits 0 */
+	/* A test aid (harness/tests/loss.sh): the first copy of each IKE
+	 * datagram sent and of each response received is dropped. */
+	bool drop_first;
 	unsigned adapter_timeout_s;	/* default 60 */
 	const char *indent;		/* prefix of every TAP line ("" or "    ") */
 	FILE *tap;			/* where TAP goes (stdout) */

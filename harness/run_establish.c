@@ -90,6 +90,8 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 	run_check_begin(c, &k, ev->pos.line, "establish %s",
 	    child ? "child" : "ike");
 	run_establish_overrides(c, es->payloads);
+	c->line = ev->pos.line;
+	c->init_tried = true;
 	if (ike_establish(&c->cfg, &c->tr, child, &sa, &e) < 0) {
 		run_check_fail(&k, "expected an IKE SA%s, actual: %s",
 		    child ? " with a CHILD SA" : "", e.text);

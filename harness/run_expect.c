@@ -210,6 +210,8 @@ static int run_next_message(struct run_ctx *c, uint64_t deadline,
 			ike_rx_free(&rx);
 			continue;
 		}
+		if (rx.exchange == EXCH_IKE_SA_INIT && !rx.response)
+			c->init_tried = true;	/* the IUT initiates */
 		ike_rx_free(&c->rx);
 		c->rx = rx;
 		c->have_rx = true;
@@ -303,6 +305,7 @@ static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
 		bytes_free(&out);
 		return -1;
 	}
+	run_retx_arm(c);
 	/* the AUTH of the SA to come signs the request that was answered */
 	if (c->sa->initiator && ike_spi_u64(c->sa->spi_i) == spi) {
 		(void)bytes_copy(&c->sa->init_req, &out);
@@ -328,6 +331,7 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	    x->any ? "any" : names_get(NAMES_T_EXCHANGE, x->exchange),
 	    run_dir_name(x->dir));
 	c->want_response = x->dir == SCRIPT_DIR_RESPONSE;
+	c->line = ev->pos.line;
 	rc = run_next_message(c, base + hi, &ts, &e);
 	/* bounded: each kept request is retried once at most */
 	for (follows = 0; rc == 1 && follows <= RUN_INIT_REQS; follows++) {
@@ -340,6 +344,8 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 		base = c->last_event_us;
 		rc = run_next_message(c, base + hi, &ts, &e);
 	}
+	if (rc == 0)
+		run_retx_stop(c);	/* the window is over */
 	if (rc == 0 && x->or_silence) {
 		/* the RFC lets the IUT drop the request: silence passes */
 		script_format_duration(hi, when, sizeof(when));
@@ -434,6 +440,7 @@ int run_silence(struct run_ctx *c, const struct script_event *ev)
 	char d[32];
 	int rc;
 
+	run_retx_stop(c);	/* silence: what was sent is not answered */
 	script_format_duration(ev->u.silence.duration, d, sizeof(d));
 	run_check_begin(c, &k, ev->pos.line, "expect silence for %s%s", d,
 	    except ? " except new requests" : "");

@@ -25,6 +25,7 @@ enum {
 	RUN_TEXT_MAX = 1024,
 	RUN_WORDS_MAX = 16,			/* expanded profile words */
 	RUN_WORD_LEN = 512,
+	RUN_REQS_MAX = 32,			/* requests sent remembered */
 };
 
 /* How the interpreter expands $NAME in profile words (expand.h): "$5"
@@ -53,6 +54,19 @@ struct run_check {
 	uint64_t expected_us, measured_us;
 };
 
+/* A request iketest sent, by its SPIi and message ID: the copies sent
+ * and the responses counted against them (RFC 7296 2.1: at most one per
+ * copy), and, for a `send', its retransmission until answered. */
+struct run_req {
+	uint8_t spi_i[IKE_SPI_LEN];
+	uint32_t msgid;
+	struct bytes raw;		/* the last copy sent */
+	enum net_port port;		/* where it went */
+	unsigned copies, answers;
+	struct bytes answer;		/* the last response counted */
+	struct ike_retx retx;		/* armed: retransmitted while waiting */
+};
+
 struct run_ctx {
 	const struct script *s;
 	const struct profile *prof;
@@ -72,6 +86,16 @@ struct run_ctx {
 	/* where the last IKE message received came from and went to */
 	struct addr rx_src, rx_dst;		/* `nat pretend': IKE moves to 4500 */
 	struct ike_transport tr;
+	/* the requests sent (run_transport.c), the oldest first */
+	struct run_req reqs[RUN_REQS_MAX];
+	size_t nreqs;
+	uint64_t nretx, nretx_answered;	/* retransmissions sent (counted) */
+	/* the last request of the IUT the script answered (RFC 7296 2.1:
+	 * the same response again when it comes again) */
+	struct bytes answered_req;
+	int line;			/* of the event receiving (checks) */
+	struct bytes dropped[RUN_REQS_MAX];	/* --drop-first: dropped once */
+	size_t ndropped;
 	/* IKE state */
 	struct ike_config cfg;
 	bool cfg_ready;
@@ -80,6 +104,9 @@ struct run_ctx {
 	bool have_rx;
 	bool rx_answered;		/* we sent a response to rx */
 	bool init_sent;		/* the SA sent its IKE_SA_INIT request */
+	/* an IKE_SA_INIT exchange or establish was tried: keys missing
+	 * after it are the IUT's doing, not the script's */
+	bool init_tried;
 	/* The send being built is a COOKIE retry (RFC 7296 2.6): its other
 	 * payloads are those of the first request, so Ni and KE are reused. */
 	bool cookie_retry;
@@ -204,9 +231,22 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e);
 /* The next IKE datagram before the deadline (ESP, AH and NAT keepalives
- * are passed over): 1 got, 0 none, -1 error. */
+ * are passed over): 1 got, 0 none, -1 error. While it waits, the
+ * requests of `send' are retransmitted on the profile's schedule; a
+ * request of the IUT the script answered gets the same response again;
+ * a response beyond one per copy of its request sent is a failed check
+ * of its own (RFC 7296 2.1) and passed over. */
 int run_recv_ike(struct run_ctx *c, uint64_t deadline,
     struct net_packet *pkt, struct err *e);
+/* The request just sent (c->sent_raw) is retransmitted while a later
+ * receive waits, unless the script said `retransmit off'. */
+void run_retx_arm(struct run_ctx *c);
+/* No request is retransmitted any more (an expectation's window ended,
+ * a silence begins). */
+void run_retx_stop(struct run_ctx *c);
+/* The script answered the IUT's request rx with bytes. */
+void run_note_answered(struct run_ctx *c, const struct ike_rx *rx);
+void run_transport_free(struct run_ctx *c);
 
 /* run_expect.c: receive-side events */
 int run_expect(struct run_ctx *c, const struct script_event *ev);

@@ -30,6 +30,21 @@ static int run_place(struct ike_msg *m, struct codec_node *n, bool explicit_sk,
 	return codec_append(m->hdr, n);
 }
 
+/* SK(...) without keys after an IKE_SA_INIT exchange or an establish:
+ * the IUT's answer gave none (a bad KE, a refusal, nothing): a failed
+ * check of this send, not a bad script. 1: nothing sent. */
+static int run_no_keys(struct run_ctx *c, const struct script_send *snd,
+    int line)
+{
+	struct run_check k;
+
+	run_check_begin(c, &k, line, "send %s request",
+	    names_get(NAMES_T_EXCHANGE, snd->exchange));
+	run_check_fail(&k, "SK(...): expected the keys of an IKE SA vs actual none: the IKE_SA_INIT exchange (or establish) before gave none (see above)");
+	run_check_end(c, &k);
+	return 1;
+}
+
 static int run_add_payloads(struct run_ctx *c, const struct script_send *snd,
     bool response, struct ike_msg *m, int line)
 {
@@ -39,9 +54,12 @@ static int run_add_payloads(struct run_ctx *c, const struct script_send *snd,
 
 	for (sp = snd->payloads; sp != NULL; sp = sp->next) {
 		if (sp->type == PL_SK && strcmp(sp->name, "PAYLOAD") != 0) {
-			if (m->inner == NULL)
+			if (m->inner == NULL && (snd->clear ||
+			    !c->init_tried))
 				return run_script_error(c, line,
 				    "SK(...) but no keys: no IKE SA yet, or the send is `clear'");
+			if (m->inner == NULL)
+				return run_no_keys(c, snd, line);
 			for (in = sp->inner; in != NULL; in = in->next) {
 				if (run_payload_build(c, in, snd->exchange,
 				    response, &n) < 0)
@@ -271,6 +289,21 @@ void run_note_offers(struct run_ctx *c, const struct ike_msg *m)
 	}
 }
 
+/* A CREATE_CHILD_SA request the script wrote that rekeys the IKE SA
+ * (RFC 7296 1.3.2: SA(ike: ...), Ni, KE): its answer then makes the new
+ * IKE SA, which clean-up deletes with the old one. */
+static void run_note_ike_rekey(struct run_ctx *c, const struct ike_msg *m)
+{
+	struct codec_node *sa = run_msg_find(m, PL_SA);
+	struct codec_node *no = run_msg_find(m, PL_NONCE);
+	struct err e;
+
+	if (sa == NULL || no == NULL || run_msg_find(m, PL_KE) == NULL ||
+	    c->sa->dh == NULL)
+		return;
+	(void)ike_note_ike_rekey(c->sa, sa, ike_get_data(no, "data"), &e);
+}
+
 static int run_send_msg(struct run_ctx *c, const struct script_send *snd,
     bool response, struct ike_msg *m, struct err *e)
 {
@@ -286,6 +319,8 @@ static int run_send_msg(struct run_ctx *c, const struct script_send *snd,
 		    NET_NATT : NET_IKE;
 	if (!response) {
 		rc = ike_send_request(c->sa, m, &o, &c->tr, e);
+		if (rc == 0)
+			run_retx_arm(c);	/* RFC 7296 2.1 */
 		if (rc == 0 && snd->exchange == EXCH_IKE_SA_INIT &&
 		    c->sa->initiator) {
 			(void)bytes_copy(&c->sa->init_req, &c->sa->last_req);
@@ -299,6 +334,7 @@ static int run_send_msg(struct run_ctx *c, const struct script_send *snd,
 			(void)bytes_copy(&c->sa->last_resp_sent, &out);
 			c->sa->last_resp_id = c->rx.message_id;
 			c->sa->have_resp_sent = true;
+			run_note_answered(c, &c->rx);
 			if (snd->exchange == EXCH_IKE_SA_INIT)
 				(void)bytes_copy(&c->sa->init_resp, &out);
 		}
@@ -328,7 +364,9 @@ static int run_resend(struct run_ctx *c, const struct script_event *ev)
 	if (v == NULL || !v->is_msg)
 		return run_script_error(c, ev->pos.line,
 		    "send $%s: not a captured message", ev->u.send.resend);
-	if (run_send_bytes(c, v->data.data, v->data.len, &e) < 0) {
+	if (run_send_bytes(c, v->data.data, v->data.len, &e) == 0) {
+		run_retx_arm(c);
+	} else {
 		struct run_check k;
 
 		run_check_begin(c, &k, ev->pos.line, "send $%s", v->name);
@@ -409,6 +447,8 @@ int run_send(struct run_ctx *c, const struct script_event *ev)
 	    !c->rx_answered && c->rx.exchange == snd->exchange);
 	if (run_fresh_sa(c, snd, response, &e) < 0)
 		goto fail;
+	if (snd->exchange == EXCH_IKE_SA_INIT)
+		c->init_tried = true;
 	c->cookie_retry = !response && snd->exchange == EXCH_IKE_SA_INIT &&
 	    c->init_sent && run_list_has_cookie(snd->payloads);
 	msgid = response ? c->rx.message_id : c->sa->next_req_id;
@@ -419,7 +459,7 @@ int run_send(struct run_ctx *c, const struct script_event *ev)
 		if (ike_msg_new(c->sa, snd->exchange, response, msgid,
 		    run_protect(c, snd), &m, &e) < 0)
 			goto fail;
-		if (run_add_payloads(c, snd, response, &m, ev->pos.line) < 0)
+		if (run_add_payloads(c, snd, response, &m, ev->pos.line) != 0)
 			goto out;
 		if (snd->exchange == EXCH_IKE_SA_INIT)
 			run_note_init(c, &m, response);
@@ -434,6 +474,9 @@ int run_send(struct run_ctx *c, const struct script_event *ev)
 		goto fail;
 	if (!response && snd->exchange == EXCH_IKE_SA_INIT)
 		run_keep_init(c, m.hdr);
+	if (!response && !snd->defaults &&
+	    snd->exchange == EXCH_CREATE_CHILD_SA)
+		run_note_ike_rekey(c, &m);
 	if (response)
 		c->rx_answered = true;
 	run_note_offers(c, &m);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "profile.h"
 
 /* ---------------------------------------------------------- transport */
@@ -25,11 +26,289 @@ static enum net_port run_port_for(struct run_ctx *c, const uint8_t *p,
 	return c->port;
 }
 
+/* ------------------------------------------------- requests and answers */
+
+enum {
+	IKE_HDR_LEN = 28, IKE_FLAGS = 19, IKE_MSGID = 20, IKE_NEXT = 16,
+	IKE_F_RESPONSE = 0x20,
+};
+
+static bool run_is_response(const uint8_t *p, size_t n)
+{
+	return n >= IKE_HDR_LEN && (p[IKE_FLAGS] & IKE_F_RESPONSE) != 0;
+}
+
+static uint32_t run_msgid(const uint8_t *p)
+{
+	return (uint32_t)p[IKE_MSGID] << 24 | (uint32_t)p[IKE_MSGID + 1] << 16 |
+	    (uint32_t)p[IKE_MSGID + 2] << 8 | p[IKE_MSGID + 3];
+}
+
+static bool run_same(const struct bytes *b, const uint8_t *p, size_t n)
+{
+	return b->len == n && memcmp(b->data, p, n) == 0;
+}
+
+/* The newest request sent under the SPIi and message ID of p, or NULL. */
+static struct run_req *run_req_find(struct run_ctx *c, const uint8_t *p)
+{
+	size_t i;
+
+	for (i = c->nreqs; i > 0; i--)
+		if (memcmp(c->reqs[i - 1].spi_i, p, IKE_SPI_LEN) == 0 &&
+		    c->reqs[i - 1].msgid == run_msgid(p))
+			return &c->reqs[i - 1];
+	return NULL;
+}
+
+static bool run_spi_known(const struct run_ctx *c, const uint8_t *p)
+{
+	size_t i;
+
+	for (i = 0; i < c->nreqs; i++)
+		if (memcmp(c->reqs[i].spi_i, p, IKE_SPI_LEN) == 0)
+			return true;
+	return false;
+}
+
+/* A request went out: one more copy of the one it repeats, or a new one. */
+static void run_req_note(struct run_ctx *c, const uint8_t *p, size_t n,
+    enum net_port port)
+{
+	struct run_req *r;
+
+	if (n < IKE_HDR_LEN || run_is_response(p, n))
+		return;
+	r = run_req_find(c, p);
+	if (r == NULL) {
+		if (c->nreqs == RUN_REQS_MAX) {
+			bytes_free(&c->reqs[0].raw);
+			bytes_free(&c->reqs[0].answer);
+			memmove(&c->reqs[0], &c->reqs[1],
+			    (RUN_REQS_MAX - 1) * sizeof(c->reqs[0]));
+			c->nreqs--;
+		}
+		r = &c->reqs[c->nreqs++];
+		memset(r, 0, sizeof(*r));
+		memcpy(r->spi_i, p, IKE_SPI_LEN);
+		r->msgid = run_msgid(p);
+	}
+	if (!run_same(&r->raw, p, n))
+		r->retx.armed = false;	/* a new request: its own schedule */
+	(void)bytes_set(&r->raw, p, n);
+	r->port = port;
+	r->copies++;
+}
+
+/* What --drop-first tells copies apart by: one datagram per exchange and
+ * direction (SPIi, exchange type, R flag, message ID), so that a peer
+ * whose every answer differs (a COOKIE with a time in it) loses only one. */
+enum { RUN_DROP_KEY = 14 };
+static void run_drop_key(const uint8_t *p, uint8_t key[static RUN_DROP_KEY])
+{
+	memcpy(key, p, IKE_SPI_LEN);
+	key[8] = p[18];
+	key[9] = p[IKE_FLAGS] & IKE_F_RESPONSE;
+	memcpy(key + 10, p + IKE_MSGID, 4);
+}
+
+/* --drop-first (a test aid): the first copy of each datagram iketest
+ * sends and of each response it receives (one per exchange and
+ * direction) is dropped, counted on a TAP comment line; a script with
+ * `retransmit off' loses nothing. */
+static bool run_drop(struct run_ctx *c, const uint8_t *p, size_t n,
+    const char *what)
+{
+	uint8_t key[RUN_DROP_KEY];
+	size_t i;
+
+	if (!c->o->drop_first || c->s->no_retransmit || n < IKE_HDR_LEN)
+		return false;
+	run_drop_key(p, key);
+	for (i = 0; i < c->ndropped; i++)
+		if (run_same(&c->dropped[i], key, sizeof(key)))
+			return false;
+	if (c->ndropped == RUN_REQS_MAX) {
+		bytes_free(&c->dropped[0]);
+		memmove(&c->dropped[0], &c->dropped[1],
+		    (RUN_REQS_MAX - 1) * sizeof(c->dropped[0]));
+		c->ndropped--;
+		c->dropped[c->ndropped] = BYTES_EMPTY;
+	}
+	(void)bytes_set(&c->dropped[c->ndropped++], key, sizeof(key));
+	run_diag(c, "--drop-first: dropped the first copy of a %s %s (message ID %u, %zu bytes)",
+	    run_is_response(p, n) ? "response" : "request", what,
+	    (unsigned)run_msgid(p), n);
+	return true;
+}
+
+static int run_net_send(struct run_ctx *c, enum net_port port,
+    const uint8_t *p, size_t n, struct err *e)
+{
+	if (run_drop(c, p, n, "sent"))
+		return 0;
+	return net_send(c->net, port, p, n, e);
+}
+
+void run_retx_arm(struct run_ctx *c)
+{
+	struct run_req *r;
+
+	if (c->s->no_retransmit || c->sent_raw.len < IKE_HDR_LEN ||
+	    run_is_response(c->sent_raw.data, c->sent_raw.len) ||
+	    (r = run_req_find(c, c->sent_raw.data)) == NULL)
+		return;
+	ike_retx_start(&r->retx, &c->cfg, net_now_us());
+}
+
+void run_retx_stop(struct run_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nreqs; i++)
+		c->reqs[i].retx.armed = false;
+}
+
+void run_note_answered(struct run_ctx *c, const struct ike_rx *rx)
+{
+	(void)bytes_copy(&c->answered_req, &rx->raw);
+}
+
+/* The requests whose retransmission is due by now go again, byte for
+ * byte; the earliest time one is due next, or UINT64_MAX. */
+static uint64_t run_retx_due(struct run_ctx *c, struct err *e)
+{
+	uint64_t next = UINT64_MAX, now = net_now_us();
+	struct run_req *r;
+	size_t i;
+
+	for (i = 0; i < c->nreqs; i++) {
+		r = &c->reqs[i];
+		while (ike_retx_step(&r->retx, now) == IKE_RETX_SEND) {
+			c->nretx++;
+			run_diag(c, "retransmitted the %s request (message ID %u), copy %u (RFC 7296 2.1)",
+			    r->raw.len > 18 ? names_get(NAMES_T_EXCHANGE,
+			    r->raw.data[18]) : "?", (unsigned)r->msgid,
+			    r->retx.sent);
+			r->copies++;
+			if (run_net_send(c, r->port, r->raw.data, r->raw.len,
+			    e) < 0)
+				run_diag(c, "retransmission: %s", e->text);
+		}
+		if (r->retx.armed && r->retx.due_us < next)
+			next = r->retx.due_us;
+	}
+	return next;
+}
+
+/* A response beyond one per copy of its request (a duplicate, or one to
+ * no request the script sent on that SA) is a failed check of its own,
+ * so that no expect takes it for the answer it waits for. true: passed
+ * over. */
+static bool run_unsolicited(struct run_ctx *c, const uint8_t *p, size_t n)
+{
+	struct run_req *r;
+	struct run_check k;
+	struct ike_rx rx;
+	struct err e;
+
+	if (!run_is_response(p, n) || !run_spi_known(c, p))
+		return false;
+	/* fragments (RFC 7383): several datagrams answer one copy */
+	if (p[IKE_NEXT] == PL_SKF && n >= IKE_HDR_LEN + 6 &&
+	    (p[IKE_HDR_LEN + 4] << 8 | p[IKE_HDR_LEN + 5]) != 1)
+		return false;
+	r = run_req_find(c, p);
+	if (r != NULL && r->answers < r->copies) {
+		r->answers++;
+		r->retx.armed = false;
+		(void)bytes_set(&r->answer, p, n);
+		return false;
+	}
+	run_check_begin(c, &k, c->line,
+	    "unsolicited duplicate response (RFC 7296 2.1)");
+	if (r == NULL)
+		run_check_fail(&k, "expected no response with message ID %u vs actual one: no request of that ID was sent on this IKE SA",
+		    (unsigned)run_msgid(p));
+	else
+		run_check_fail(&k, "expected at most one response per copy of the request (%u sent) vs actual response %u%s",
+		    r->copies, r->answers + 1, run_same(&r->answer, p, n) ?
+		    ", the same bytes as the last" : ", other bytes");
+	memset(&rx, 0, sizeof(rx));
+	if (ike_rx_decode(c->sa, p, n, false, &rx, &e) == 0)
+		run_check_message(&k, &rx);
+	ike_rx_free(&rx);
+	run_check_end(c, &k);
+	return true;
+}
+
+/* RFC 7296 2.1: a retransmitted request of the IUT (the same bytes as the
+ * one the script answered) gets the same response again. true: done. */
+static bool run_answer_again(struct run_ctx *c, const struct net_packet *pkt)
+{
+	struct err e;
+
+	if (run_is_response(pkt->data, pkt->len) || c->sa == NULL ||
+	    !c->sa->have_resp_sent ||
+	    !run_same(&c->answered_req, pkt->data, pkt->len))
+		return false;
+	run_diag(c, "the IUT sent its %s request (message ID %u) again: the same response again (RFC 7296 2.1)",
+	    names_get(NAMES_T_EXCHANGE, pkt->data[18]),
+	    (unsigned)run_msgid(pkt->data));
+	if (run_net_send(c, pkt->port, c->sa->last_resp_sent.data,
+	    c->sa->last_resp_sent.len, &e) < 0)
+		run_diag(c, "the same response again: %s", e.text);
+	return true;
+}
+
+int run_recv_ike(struct run_ctx *c, uint64_t deadline,
+    struct net_packet *pkt, struct err *e)
+{
+	uint64_t due;
+	int rc;
+
+	for (;;) {
+		due = run_retx_due(c, e);
+		rc = net_recv(c->net, due < deadline ? due : deadline, pkt, e);
+		if (rc == 0 && due < deadline)
+			continue;	/* a retransmission is due */
+		if (rc <= 0)
+			return rc;
+		if (pkt->esp || pkt->ah || pkt->keepalive)
+			continue;
+		if (pkt->len < IKE_HDR_LEN)
+			return rc;	/* the caller names what is wrong */
+		if (run_is_response(pkt->data, pkt->len) &&
+		    run_drop(c, pkt->data, pkt->len, "received"))
+			continue;
+		if (run_unsolicited(c, pkt->data, pkt->len) ||
+		    run_answer_again(c, pkt))
+			continue;
+		return rc;
+	}
+}
+
+void run_transport_free(struct run_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nreqs; i++) {
+		bytes_free(&c->reqs[i].raw);
+		bytes_free(&c->reqs[i].answer);
+	}
+	for (i = 0; i < c->ndropped; i++)
+		bytes_free(&c->dropped[i]);
+	bytes_free(&c->answered_req);
+}
+
 int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
     struct err *e)
 {
-	if (net_send(c->net, run_port_for(c, p, n), p, n, e) < 0)
+	enum net_port port = run_port_for(c, p, n);
+
+	if (run_net_send(c, port, p, n, e) < 0)
 		return -1;
+	run_req_note(c, p, n, port);
 	c->nsent++;
 	(void)bytes_set(&c->sent_raw, p, n);
 	c->last_event_us = net_now_us();
@@ -39,17 +318,6 @@ int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
 static int run_tr_send(void *ctx, const uint8_t *p, size_t n, struct err *e)
 {
 	return run_send_bytes(ctx, p, n, e);
-}
-
-int run_recv_ike(struct run_ctx *c, uint64_t deadline,
-    struct net_packet *pkt, struct err *e)
-{
-	int rc;
-
-	do
-		rc = net_recv(c->net, deadline, pkt, e);
-	while (rc > 0 && (pkt->esp || pkt->ah || pkt->keepalive));
-	return rc;
 }
 
 static int run_tr_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
@@ -120,6 +388,7 @@ static int run_cfg_init(struct run_ctx *c, const char *local,
 	char idtext[300];
 	const char *w;
 	bool bad = false;
+	int got;
 
 	ike_config_init(&c->cfg);
 	c->cfg_ready = true;
@@ -150,6 +419,10 @@ static int run_cfg_init(struct run_ctx *c, const char *local,
 	    addr_parse(iut, &c->cfg.peer, e) < 0)
 		return -1;
 	c->cfg.local.port = net_local_port(c->net, NET_IKE);
+	/* iketest retransmits on the IUT's own schedule (RFC 7296 2.4) */
+	got = profile_get_numbers(c->prof, "timers", "retransmit", c->cfg.retx_us,
+	    IKE_RETX_MAX);
+	c->cfg.nretx = got > 0 ? (unsigned)got : 0;
 	c->cfg.peer.port = (uint16_t)(c->o->port ? c->o->port : NET_PORT_IKE);
 	return 0;
 }

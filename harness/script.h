@@ -367,6 +367,10 @@ struct script {
 	struct script_need *needs;
 	enum script_role role;
 	bool role_written;
+	/* `retransmit off': iketest sends each request once (a script that
+	 * tests loss itself); else `send' requests are retransmitted on the
+	 * profile's schedule until answered (RFC 7296 2.1). */
+	bool no_retransmit;
 	struct script_event *events;
 	struct script_arena *arena;
 };

@@ -118,6 +118,7 @@ int sp_header_id(struct script_parser *p, const struct script_tok *kw);
 int sp_header_rfc(struct script_parser *p, const struct script_tok *kw);
 int sp_header_needs(struct script_parser *p, const struct script_tok *kw);
 int sp_header_role(struct script_parser *p, const struct script_tok *kw);
+int sp_header_retransmit(struct script_parser *p, const struct script_tok *kw);
 
 /* script_parse_esp.c: traffic events. */
 int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah);

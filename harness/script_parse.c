@@ -623,6 +623,7 @@ static const struct statement {
 	{ "test", NULL, sp_header_test }, { "id", NULL, sp_header_id },
 	{ "rfc", NULL, sp_header_rfc }, { "needs", NULL, sp_header_needs },
 	{ "role", NULL, sp_header_role },
+	{ "retransmit", NULL, sp_header_retransmit },
 	{ NULL, NULL, NULL },
 };
 

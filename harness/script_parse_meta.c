@@ -1,5 +1,5 @@
 /* script_parse_meta: the header lines of a script, before its first
- * event: test, id, rfc, needs, role. */
+ * event: test, id, rfc, needs, role, retransmit. */
 #include "script_int.h"
 
 #include <stdio.h>
@@ -209,5 +209,18 @@ int sp_header_role(struct script_parser *p, const struct script_tok *kw)
 	else
 		return sp_err(p, sp_peek(p), "role is `initiator' (iketest initiates) or `responder' (the IUT initiates)");
 	p->s->role_written = true;
+	return 0;
+}
+
+/* retransmit off: iketest sends each request of the script once, for a
+ * script that tests loss itself (by default `send' requests go again on
+ * the profile's schedule until answered, RFC 7296 2.1). */
+int sp_header_retransmit(struct script_parser *p, const struct script_tok *kw)
+{
+	if (p->s->no_retransmit)
+		return sp_err(p, kw, "a second `retransmit' line");
+	if (!sp_accept_word(p, "off"))
+		return sp_err(p, sp_peek(p), "`retransmit off' is the one form: iketest then sends each request once");
+	p->s->no_retransmit = true;
 	return 0;
 }

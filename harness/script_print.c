@@ -555,6 +555,8 @@ static void print_header(FILE *f, const struct script *s)
 	if (s->role_written)
 		fprintf(f, "role %s\n", s->role == SCRIPT_ROLE_RESPONDER ?
 		    "responder" : "initiator");
+	if (s->no_retransmit)
+		fprintf(f, "retransmit off\n");
 }
 
 void script_print(FILE *f, const struct script *s)

@@ -443,8 +443,44 @@ static void test_proposal_unknown_type(void)
 	codec_node_free(msg);
 }
 
+/* RFC 7296 2.1, 2.4: struct ike_retx follows the profile's schedule (a
+ * copy after each wait, the last wait again before giving up), or
+ * tries x timeout_ms without one. */
+static void test_retx_schedule(void)
+{
+	struct ike_config cfg;
+	struct ike_retx r;
+
+	ike_config_init(&cfg);
+	cfg.retx_us[0] = 100;
+	cfg.retx_us[1] = 300;
+	cfg.nretx = 2;
+	ike_retx_start(&r, &cfg, 1000);
+	ok(r.sent == 1 && r.due_us == 1100 &&
+	    ike_retx_step(&r, 1099) == IKE_RETX_WAIT,
+	    "retx: armed, nothing due before the first wait");
+	ok(ike_retx_step(&r, 1100) == IKE_RETX_SEND && r.sent == 2 &&
+	    r.due_us == 1400 && ike_retx_step(&r, 1399) == IKE_RETX_WAIT,
+	    "retx: copy 2 after 100 us, copy 3 due 300 us later");
+	ok(ike_retx_step(&r, 1400) == IKE_RETX_SEND && r.sent == 3 &&
+	    r.due_us == 1700, "retx: copy 3, then the last wait again");
+	ok(ike_retx_step(&r, 1700) == IKE_RETX_GIVE_UP && !r.armed &&
+	    ike_retx_step(&r, 9999) == IKE_RETX_WAIT,
+	    "retx: given up after the last wait, then quiet");
+	cfg.nretx = 0;
+	cfg.tries = 2;
+	cfg.timeout_ms = 5;
+	ike_retx_start(&r, &cfg, 0);
+	ok(ike_retx_step(&r, 5000) == IKE_RETX_SEND &&
+	    ike_retx_step(&r, 9999) == IKE_RETX_WAIT &&
+	    ike_retx_step(&r, 10000) == IKE_RETX_GIVE_UP,
+	    "retx: without a schedule, tries x timeout_ms");
+	ike_config_free(&cfg);
+}
+
 int main(void)
 {
+	test_retx_schedule();
 	test_suites();
 	test_signatures();
 	test_refusals();

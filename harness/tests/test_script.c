@@ -470,6 +470,10 @@ static const struct bad bads[] = {
 	  "bad.ike:3:35: undefined variable $nope (capture or let it first)" },
 	{ H "wait 1s\nrole responder\n",
 	  "bad.ike:4:1: `role' belongs in the header, before the first event" },
+	{ H "retransmit on\n",
+	  "bad.ike:3:12: `retransmit off' is the one form: iketest then sends each request once" },
+	{ H "retransmit off\nretransmit off\n",
+	  "bad.ike:4:1: a second `retransmit' line" },
 };
 
 static void bad_scripts(void)
@@ -523,6 +527,28 @@ static void or_silence(void)
 	    "`or' must be followed by `silence'");
 	if (s == NULL)
 		diag("%s", e.text);
+	script_free(s);
+}
+
+/* `retransmit off' in the header: parsed, printed, kept through the
+ * round trip. */
+static void retransmit_off(void)
+{
+	static const char src[] = H "retransmit off\n" "send IKE_SA_INIT\n";
+	struct err e;
+	struct script *s = parse_str("retx.ike", src, &e);
+	char *p;
+
+	if (!ok(s != NULL && s->no_retransmit, "retransmit off parses"))
+		diag("%s", s == NULL ? e.text : "not in the tree");
+	p = s != NULL ? script_print_string(s) : NULL;
+	ok(p != NULL && strstr(p, "\nretransmit off\n") != NULL,
+	    "retransmit off printed");
+	free(p);
+	script_free(s);
+	round_trip("retx.ike", src);
+	s = parse_str("retx2.ike", H "send IKE_SA_INIT\n", &e);
+	ok(s != NULL && !s->no_retransmit, "retransmission is on by default");
 	script_free(s);
 }
 
@@ -653,6 +679,7 @@ int main(void)
 	bad_scripts();
 	limits();
 	or_silence();
+	retransmit_off();
 	silence_except();
 	traffic();
 	return tap_done();
