@@ -34,11 +34,21 @@ bool report_verdict_failing(enum report_verdict v)
 	return v == RV_FAIL || v == RV_ERROR;
 }
 
+struct rp_text {
+	size_t len, cap;	/* of the string a join appends to */
+};
+
 struct rp {
 	const char *name;
 	unsigned long lineno;
 	struct report_record *r;
 	struct report_check *cur;	/* open check, or NULL */
+	size_t checks_cap;		/* room in r->checks */
+	size_t timing_cap;		/* room in cur->timing */
+	/* Joined texts grow geometrically, so that reading is linear in
+	 * the record's size (issue 15.11: a realloc and a strlen per line
+	 * made it quadratic). */
+	struct rp_text notes, errors, detail, message;
 	bool have_verdict;
 	bool ended;
 	struct err *e;
@@ -107,19 +117,41 @@ static int rp_number(struct rp *p, const char *v, uint64_t *out)
 	return 0;
 }
 
-/* Appends line to *text, lines joined by \n. */
-static int rp_join(struct rp *p, char **text, const char *line, size_t n)
+/* Room for need items of size in *arr, which holds *cap: doubles. */
+static int rp_grow(struct rp *p, void **arr, size_t *cap, size_t need,
+    size_t size)
 {
-	size_t old = *text != NULL ? strlen(*text) : 0;
-	char *s = realloc(*text, old + n + 2);
+	size_t n = *cap ? *cap : 8;
+	void *a;
 
-	if (s == NULL)
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	if (n > SIZE_MAX / size || (a = realloc(*arr, n * size)) == NULL)
 		return rp_fail(p, "out of memory%s", "");
-	if (*text != NULL)
-		s[old++] = '\n';
-	memcpy(s + old, line, n);
-	s[old + n] = '\0';
-	*text = s;
+	*arr = a;
+	*cap = n;
+	return 0;
+}
+
+/* Appends line to *text, lines joined by \n; t tracks its length. */
+static int rp_join(struct rp *p, char **text, struct rp_text *t,
+    const char *line, size_t n)
+{
+	size_t sep = *text != NULL ? 1 : 0;
+	void *a = *text;
+
+	if (*text == NULL)
+		t->len = t->cap = 0;
+	if (rp_grow(p, &a, &t->cap, t->len + sep + n + 1, 1) < 0)
+		return -1;
+	*text = a;
+	if (sep)
+		(*text)[t->len++] = '\n';
+	memcpy(*text + t->len, line, n);
+	t->len += n;
+	(*text)[t->len] = '\0';
 	return 0;
 }
 
@@ -167,15 +199,15 @@ static int rp_check_open(struct rp *p, const char *v)
 	if (num != r->nchecks + 1)
 		return rp_fail(p, "checks must be numbered 1, 2, ... in order: "
 		    "`check %s' is out of order", v);
-	c = realloc(r->checks, (r->nchecks + 1) * sizeof(*c));
-	if (c == NULL)
-		return rp_fail(p, "out of memory%s", "");
-	r->checks = c;
+	if (rp_grow(p, (void **)&r->checks, &p->checks_cap, r->nchecks + 1,
+	    sizeof(*c)) < 0)
+		return -1;
 	c = &r->checks[r->nchecks++];
 	memset(c, 0, sizeof(*c));
 	c->num = (unsigned)num;
 	c->line = (unsigned long)-1;
 	p->cur = c;
+	p->timing_cap = 0;
 	return 0;
 }
 
@@ -199,7 +231,8 @@ static int rp_timing(struct rp *p, struct report_check *c, const char *v)
 {
 	char a[32], b[32];
 	const char *sp = strchr(v, ' ');
-	struct report_timing t, *nt;
+	struct report_timing t;
+	void *grown = c->timing;
 
 	if (sp == NULL || (size_t)(sp - v) >= sizeof(a) ||
 	    strlen(sp + 1) >= sizeof(b))
@@ -210,10 +243,9 @@ static int rp_timing(struct rp *p, struct report_check *c, const char *v)
 	if (rp_number(p, a, &t.expected_us) < 0 ||
 	    rp_number(p, b, &t.measured_us) < 0)
 		return -1;
-	nt = realloc(c->timing, (c->ntiming + 1) * sizeof(*nt));
-	if (nt == NULL)
-		return rp_fail(p, "out of memory%s", "");
-	c->timing = nt;
+	if (rp_grow(p, &grown, &p->timing_cap, c->ntiming + 1, sizeof(t)) < 0)
+		return -1;
+	c->timing = grown;
 	c->timing[c->ntiming++] = t;
 	return 0;
 }
@@ -327,9 +359,9 @@ static int rp_block(struct rp *p, const char *key, const char *t, size_t n)
 	if (n > 0 && t[0] == ' ')
 		t++, n--;
 	if (p->cur != NULL && strcmp(key, "detail") == 0)
-		return rp_join(p, &p->cur->detail, t, n);
+		return rp_join(p, &p->cur->detail, &p->detail, t, n);
 	if (p->cur != NULL && strcmp(key, "message") == 0)
-		return rp_join(p, &p->cur->message, t, n);
+		return rp_join(p, &p->cur->message, &p->message, t, n);
 	if (strcmp(key, "detail") == 0 || strcmp(key, "message") == 0)
 		return rp_fail(p, "`%s|' outside a check", key);
 	return 0;	/* a block this reader does not know: later versions */
@@ -365,8 +397,9 @@ static int rp_line(struct rp *p, const char *s, size_t n)
 	if (p->cur != NULL && strcmp(key, "note") && strcmp(key, "error"))
 		return rp_check_line(p, key, v);
 	if (strcmp(key, "note") == 0 || strcmp(key, "error") == 0) {
-		int rc = rp_join(p, key[0] == 'n' ? &p->r->notes : &p->r->errors,
-		    v, strlen(v));
+		int rc = key[0] == 'n' ?
+		    rp_join(p, &p->r->notes, &p->notes, v, strlen(v)) :
+		    rp_join(p, &p->r->errors, &p->errors, v, strlen(v));
 
 		free(v);
 		return rc;
