@@ -1,10 +1,11 @@
 /* report_page: one test on one IUT: what it checks and where the RFC says
  * so, every check with expected against actual and the decoded message,
- * the log, the script's source, and its evidence (pcap, key table)
- * copied beside the page. */
+ * the log, the script's source, and its evidence (pcap, the Wireshark
+ * key tables) copied beside the page. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "report_int.h"
 
 enum { RP_SCRIPT_MAX = 1 << 20 };
@@ -29,32 +30,59 @@ static void pg_sibling(const struct report_record *r, const char *ext,
 	snprintf(out, size, "%.*s%s", (int)n, r->file, ext);
 }
 
-/* Copies ID.pcap / ID.keys and links them (or says none). */
+/* The files `iketest run` leaves beside a record (harness/RESULTS.md):
+ * the capture and the two key tables, named as evidence.h names them. */
+static const struct {
+	const char *ext, *what;
+} pg_files[] = {
+	{ ".pcap", "capture (pcap)" },
+	{ "." EVIDENCE_IKE_TABLE, "IKE SA keys for Wireshark (" EVIDENCE_IKE_TABLE ")" },
+	{ "." EVIDENCE_ESP_TABLE, "ESP SA keys for Wireshark (" EVIDENCE_ESP_TABLE ")" },
+};
+enum { PG_NFILES = sizeof(pg_files) / sizeof(pg_files[0]) };
+
+/* How to read the capture with the key tables: README's recipe, with
+ * this test's file names. */
+static void pg_recipe(FILE *f, const char *base)
+{
+	fprintf(f, "<p>To read the capture decrypted (tshark; or copy the two "
+	    "tables into a Wireshark profile folder):</p>\n<pre class=\"recipe\">"
+	    "d=$(mktemp -d)\ncp ");
+	report_esc(f, base);
+	fprintf(f, ".%s $d/%s\ncp ", EVIDENCE_IKE_TABLE, EVIDENCE_IKE_TABLE);
+	report_esc(f, base);
+	fprintf(f, ".%s $d/%s\nWIRESHARK_CONFIG_DIR=$d tshark -r ",
+	    EVIDENCE_ESP_TABLE, EVIDENCE_ESP_TABLE);
+	report_esc(f, base);
+	fprintf(f, ".pcap -o esp.enable_encryption_decode:TRUE</pre>\n");
+}
+
+/* Copies the pcap and key tables beside the page and links them (or
+ * says none). */
 static int pg_evidence(FILE *f, const struct rs *s,
     const struct report_run *run,
     const struct report_record *r, const char *stem)
 {
-	static const char *const ext[2] = { ".pcap", ".keys" };
-	static const char *const what[2] = { "capture (pcap)",
-	    "key table (ESP/IKE decryption keys for Wireshark)" };
 	char from[RS_PATH_MAX], rel[RS_PATH_MAX + 300];
 	const char *base = strrchr(stem, '/') ? strrchr(stem, '/') + 1 : stem;
-	int i, rc;
+	int rc[PG_NFILES];
+	size_t i;
 
 	fprintf(f, "<h2>Evidence</h2>\n<ul class=\"evidence\">\n");
-	for (i = 0; i < 2; i++) {
-		pg_sibling(r, ext[i], from, sizeof(from));
-		snprintf(rel, sizeof(rel), "%s/%s%s", run->slug, stem, ext[i]);
-		rc = rs_copy(s, from, rel);
-		if (rc < 0)
+	for (i = 0; i < PG_NFILES; i++) {
+		pg_sibling(r, pg_files[i].ext, from, sizeof(from));
+		snprintf(rel, sizeof(rel), "%s/%s%s", run->slug, stem,
+		    pg_files[i].ext);
+		rc[i] = rs_copy(s, from, rel);
+		if (rc[i] < 0)
 			return -1;
-		fprintf(f, "<li>%s: ", what[i]);
-		if (rc == 1) {
+		fprintf(f, "<li>%s: ", pg_files[i].what);
+		if (rc[i] == 1) {
 			fprintf(f, "<a href=\"");
 			report_esc(f, base);
-			fprintf(f, "%s\">", ext[i]);
+			fprintf(f, "%s\">", pg_files[i].ext);
 			report_esc(f, base);
-			fprintf(f, "%s</a>", ext[i]);
+			fprintf(f, "%s</a>", pg_files[i].ext);
 		} else {
 			fprintf(f, "none");
 			if (i == 0 && r->f[RF_PCAP] != NULL) {
@@ -66,6 +94,8 @@ static int pg_evidence(FILE *f, const struct rs *s,
 		fprintf(f, "</li>\n");
 	}
 	fprintf(f, "</ul>\n");
+	if (rc[0] == 1 && (rc[1] == 1 || rc[2] == 1))
+		pg_recipe(f, base);
 	if (r->f[RF_CAPTURE] != NULL) {
 		fprintf(f, "<p class=\"capture\">");
 		report_esc(f, r->f[RF_CAPTURE]);

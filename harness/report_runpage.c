@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "evidence.h"
 #include "report_int.h"
 
 /* Why a change is (or is not) flaky, in words. */
@@ -221,7 +222,10 @@ int rs_run_page(const struct rs *s, const struct report_run *run)
 	fprintf(f, "</h1>\n<p class=\"meta\">From <code>");
 	report_esc(f, run->dir);
 	fprintf(f, "</code>: %zu records, %zu IUTs. <a href=\"junit.xml\">"
-	    "JUnit XML</a>.</p>\n", run->nrecs, run->niuts);
+	    "JUnit XML</a>. Each test's page links its capture and its "
+	    "Wireshark key tables (<code>." EVIDENCE_IKE_TABLE "</code>, "
+	    "<code>." EVIDENCE_ESP_TABLE "</code>) and says how to read the "
+	    "capture decrypted.</p>\n", run->nrecs, run->niuts);
 	if (rp_diff(f, s, run) < 0) {
 		fclose(f);
 		return -1;

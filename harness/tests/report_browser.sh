@@ -122,8 +122,18 @@ grep -q '&lt;script&gt;alert' "$tmp/cookie.dom"
 ok $? "the script source is shown, escaped"
 grep -q 'notify_type=&lt;UNKNOWN:42&gt;' "$tmp/cookie.dom"
 ok $? "the decoded message is shown, escaped"
-grep -q 'href="cookie.keys"' "$tmp/cookie.dom" && grep -q 'href="cookie.pcap"' "$tmp/cookie.dom"
-ok $? "the test page links its pcap and key table"
+grep -q 'href="cookie.pcap"' "$tmp/cookie.dom"
+ok $? "the test page links its pcap"
+# The key tables `iketest run` writes (evidence.h), not an ID.keys that
+# nothing writes (issue 15.7); copied beside the page, with the recipe.
+grep -q 'href="cookie.ikev2_decryption_table"' "$tmp/cookie.dom" &&
+    grep -q 'href="cookie.esp_sa"' "$tmp/cookie.dom" &&
+    [ -s "$site/run-b/alpha/ike_sa_init/cookie.ikev2_decryption_table" ] &&
+    [ -s "$site/run-b/alpha/ike_sa_init/cookie.esp_sa" ]
+ok $? "the test page links both Wireshark key tables, copied beside it"
+grep -q 'cp cookie.esp_sa $d/esp_sa' "$tmp/cookie.dom" &&
+    grep -q 'WIRESHARK_CONFIG_DIR=$d tshark -r cookie.pcap' "$tmp/cookie.dom"
+ok $? "the test page shows the tshark recipe with its file names"
 grep -c '<script' "$site/index.html" "$run_b" | grep -qv ':0$'
 ok $(( $? == 0 )) "no JavaScript in the pages"
 
