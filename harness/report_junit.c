@@ -31,6 +31,21 @@ static void rj_failure_text(FILE *f, const struct report_record *r)
 	report_esc(f, r->errors);
 }
 
+/* message="TODO ...": the profile's deviation, its clause and evidence. */
+static void rj_todo(FILE *f, const struct report_record *r)
+{
+	fprintf(f, " message=\"TODO%s: ", r->deviation == RD_NOT_SEEN ?
+	    " (declared, not seen: every check passed)" : "");
+	if (r->f[RF_DEVIATION] != NULL) {
+		report_esc(f, r->f[RF_DEVIATION]);
+		fprintf(f, ": ");
+		report_esc(f, r->f[RF_DEVIATION_EVIDENCE]);
+	} else {
+		fprintf(f, "known deviation declared by the profile");
+	}
+	fputc('"', f);
+}
+
 static void rj_case(FILE *f, const struct report_record *r)
 {
 	fprintf(f, "    <testcase");
@@ -53,8 +68,10 @@ static void rj_case(FILE *f, const struct report_record *r)
 	case RV_TODO:
 	case RV_COUNT:
 		fprintf(f, "      <skipped");
-		rj_attr(f, "message", r->verdict == RV_TODO ?
-		    "TODO: known deviation declared by the profile" : r->f[RF_REASON]);
+		if (r->verdict == RV_TODO)
+			rj_todo(f, r);
+		else
+			rj_attr(f, "message", r->f[RF_REASON]);
 		fprintf(f, "/>\n");
 		break;
 	}

@@ -128,14 +128,15 @@ static void pg_timing(FILE *f, const struct report_check *c)
 	fprintf(f, "</figcaption></figure>\n");
 }
 
-static void pg_check(FILE *f, const struct report_check *c)
+static void pg_check(FILE *f, const struct report_record *r,
+    const struct report_check *c)
 {
-	const char *v = c->verdict;
-	const char *cls = strcmp(v, "todo-pass") == 0 ? "todo" : v;
+	const char *v = report_check_shown(r, c);
 
 	fprintf(f, "<div class=\"check\" id=\"check-%u\"><h3><span class=\"v v-%s\">"
-	    "%s</span> %u. <a href=\"#L%lu\">line %lu</a>: ", c->num, cls, v,
-	    c->num, c->line, c->line);
+	    "%s</span> %u. <a href=\"#L%lu\">line %lu</a>: ", c->num, v,
+	    strcmp(v, "todo") == 0 ? "todo (as declared)" : v, c->num, c->line,
+	    c->line);
 	report_esc(f, c->description);
 	fprintf(f, "</h3>\n");
 	if (c->detail != NULL)
@@ -154,7 +155,7 @@ static bool pg_line_failed(const struct report_record *r, unsigned long line)
 
 	for (i = 0; i < r->nchecks; i++)
 		if (r->checks[i].line == line &&
-		    strcmp(r->checks[i].verdict, "pass") != 0)
+		    strcmp(report_check_shown(r, &r->checks[i]), "pass") != 0)
 			return true;
 	return false;
 }
@@ -198,6 +199,42 @@ static void pg_script(FILE *f, const struct report_record *r)
 	free(text);
 }
 
+/* Why a test is todo: the profile's deviation, with its RFC clause and
+ * evidence (issue 15.8), and whether the run showed it. */
+static void pg_deviation(FILE *f, const struct report_record *r)
+{
+	static const char *const what[] = {
+		[RD_SEEN] = "seen: the failing checks fail as the profile "
+		    "declares (todo); the others passed",
+		[RD_NOT_SEEN] = "declared, not seen: every check passed, so "
+		    "the profile's deviation may be out of date",
+		[RD_NOT_RUN] = "declared, not run",
+	};
+	size_t i, nfail = 0;
+
+	if (r->deviation == RD_NONE)
+		return;
+	for (i = 0; i < r->nchecks; i++)
+		nfail += strcmp(r->checks[i].verdict, "todo") == 0;
+	fprintf(f, "<dt>deviation</dt><dd class=\"deviation\">");
+	if (r->f[RF_DEVIATION] != NULL) {
+		fprintf(f, "<strong>");
+		report_esc(f, r->f[RF_DEVIATION]);
+		fprintf(f, "</strong>: ");
+		report_esc(f, r->f[RF_DEVIATION_EVIDENCE] ?
+		    r->f[RF_DEVIATION_EVIDENCE] : "(no evidence given)");
+		fprintf(f, "<br>");
+	} else {
+		fprintf(f, "declared by the profile (the record does not say "
+		    "which: written before records carried it)<br>");
+	}
+	fprintf(f, "<span class=\"dev-%s\">%s</span>", r->deviation == RD_SEEN ?
+	    "seen" : "not-seen", what[r->deviation]);
+	if (r->deviation == RD_SEEN)
+		fprintf(f, " (%zu of %zu checks)", nfail, r->nchecks);
+	fprintf(f, "</dd>\n");
+}
+
 static void pg_facts(FILE *f, const struct report_record *r)
 {
 	char dur[64], iut[512];
@@ -209,6 +246,7 @@ static void pg_facts(FILE *f, const struct report_record *r)
 	    "v-%s\">%s</span></dd>\n", report_verdict_name(r->verdict),
 	    report_verdict_name(r->verdict));
 	pg_dd(f, "reason", r->f[RF_REASON]);
+	pg_deviation(f, r);
 	pg_dd(f, "RFC", r->f[RF_RFC]);
 	pg_dd(f, "IUT", iut);
 	pg_dd(f, "initiator", r->f[RF_INTEROP_INIT]);
@@ -258,7 +296,7 @@ int rs_test_page(const struct rs *s, const struct report_run *run,
 	pg_pre(f, "errors", r->errors);
 	fprintf(f, "<h2>Checks (%zu)</h2>\n", r->nchecks);
 	for (i = 0; i < r->nchecks; i++)
-		pg_check(f, &r->checks[i]);
+		pg_check(f, r, &r->checks[i]);
 	fprintf(f, "<h2>Log</h2>\n");
 	pg_pre(f, "log", r->notes != NULL ? r->notes : "(no notes)");
 	pg_script(f, r);

@@ -17,6 +17,8 @@ static const char *const field_keys[RF_COUNT] = {
 	[RF_CAPTURE] = "capture", [RF_REASON] = "reason",
 	[RF_SHA256] = "script-sha256", [RF_INTEROP_INIT] = "interop-initiator",
 	[RF_INTEROP_RESP] = "interop-responder", [RF_CRYPTO_SUITE] = "suite",
+	[RF_DEVIATION] = "deviation",
+	[RF_DEVIATION_EVIDENCE] = "deviation-evidence",
 };
 
 static const char *const verdict_names[RV_COUNT] = {
@@ -435,6 +437,48 @@ static int rp_lines(struct rp *p, const char *text, size_t len)
 	return 0;
 }
 
+/* Whether the record's deviation showed: from the check verdicts. */
+static enum report_deviation rp_deviation(const struct report_record *r)
+{
+	bool declared = r->f[RF_DEVIATION] != NULL || r->verdict == RV_TODO;
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++) {
+		if (strcmp(r->checks[i].verdict, "todo") == 0)
+			return RD_SEEN;
+		if (strcmp(r->checks[i].verdict, "todo-pass") == 0)
+			declared = true;
+	}
+	if (!declared)
+		return RD_NONE;
+	return r->verdict == RV_SKIP || r->verdict == RV_ERROR ||
+	    r->nchecks == 0 ? RD_NOT_RUN : RD_NOT_SEEN;
+}
+
+const char *report_deviation_name(enum report_deviation d)
+{
+	switch (d) {
+	case RD_NONE:
+		return NULL;
+	case RD_SEEN:
+		return "seen";
+	case RD_NOT_SEEN:
+		return "declared, not seen";
+	case RD_NOT_RUN:
+		return "declared, not run";
+	}
+	return NULL;
+}
+
+const char *report_check_shown(const struct report_record *r,
+    const struct report_check *c)
+{
+	(void)r;
+	if (strcmp(c->verdict, "todo-pass") == 0)
+		return "pass";
+	return c->verdict;
+}
+
 int report_record_parse(const char *name, const char *text, size_t len,
     struct report_record **out, struct err *e)
 {
@@ -449,6 +493,7 @@ int report_record_parse(const char *name, const char *text, size_t len,
 		report_record_free(p.r);
 		return -1;
 	}
+	p.r->deviation = rp_deviation(p.r);
 	*out = p.r;
 	return 0;
 }

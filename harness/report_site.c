@@ -161,7 +161,17 @@ void rs_cell_link(FILE *f, const struct report_run *run,
 	rs_page_stem(run, rs_index_of(run, r), stem, sizeof(stem));
 	fprintf(f, "<a class=\"v v-%s\" href=\"%s", v, prefix);
 	report_esc(f, stem);
-	fprintf(f, ".html\">%s</a>", v);
+	fprintf(f, ".html\"");
+	if (r->f[RF_DEVIATION] != NULL) {
+		fprintf(f, " title=\"");
+		report_esc(f, r->f[RF_DEVIATION]);
+		fprintf(f, ": ");
+		report_esc(f, r->f[RF_DEVIATION_EVIDENCE]);
+		fprintf(f, "\"");
+	}
+	/* A deviation no check showed is not a todo like the others. */
+	fprintf(f, ">%s</a>", r->verdict == RV_TODO &&
+	    r->deviation == RD_NOT_SEEN ? "declared, not seen" : v);
 }
 
 /* ------------------------------------------------------------ index */

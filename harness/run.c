@@ -148,6 +148,19 @@ static const char *run_iut_version(const struct profile *prof)
 	return cached;
 }
 
+/* The deviation the profile declares for the script, as its TAP lines
+ * say it (# TODO CLAUSE: evidence), so that the report can show why a
+ * test is todo (issue 15.8). */
+static void run_record_deviation(struct run_ctx *c)
+{
+	const char *clause, *evidence;
+
+	if (profile_deviation(c->prof, c->s->id, &clause, &evidence) != 1)
+		return;
+	run_rec_str(c->rec, "deviation", clause);
+	run_rec_str(c->rec, "deviation-evidence", evidence);
+}
+
 static void run_record_header(struct run_ctx *c)
 {
 	const struct script_clause *cl;
@@ -180,6 +193,7 @@ static void run_record_header(struct run_ctx *c)
 	run_rec_str(c->rec, "profile", profile_path(c->prof));
 	run_rec_str(c->rec, "start", when);
 	run_rec_str(c->rec, "pcap", c->pcap_path);
+	run_record_deviation(c);
 }
 
 static void run_record_footer(struct run_ctx *c, enum run_verdict v,

@@ -37,6 +37,16 @@ done
 [ -f "$tmp/same/alpha_suite_same.record" ] &&
     [ -f "$tmp/same/beta_suite_same.record" ]
 ok $? "two scripts named same.ike in two folders: a record each ($(ls "$tmp/same" | tr '\n' ' '))"
+# The record says why a test is todo: the profile's deviation for the
+# script's id, clause and evidence (issue 15.8).
+printf 'test "deviant, skipped"\nid deviant\nrfc 7296 2.21.2\nneeds ike.dh=CURVE448\n%s\n' \
+    'expect IKE_SA_INIT response within 1s: SA' >"$tmp/scripts/alpha_suite/dev.ike"
+"$IKETEST" run --profile harness/tests/scripts/loopback.conf \
+    --out "$tmp/same" "$tmp/scripts/alpha_suite/dev.ike" >>"$tmp/same.tap" 2>&1
+grep -q '^deviation RFC 7296 2.21.2$' "$tmp/same/alpha_suite_dev.record" &&
+    grep -q '^deviation-evidence a deviation the loopback test declares on purpose$' \
+    "$tmp/same/alpha_suite_dev.record"
+ok $? "the record carries the profile's deviation: clause and evidence"
 "$IKETEST" report --out "$tmp/same-site" "$tmp/same" >/dev/null 2>&1
 grep -q '<span class="suite">alpha_suite/</span>same<' "$tmp/same-site/same/index.html" &&
     grep -q '<span class="suite">beta_suite/</span>same<' "$tmp/same-site/same/index.html"
@@ -122,6 +132,22 @@ grep -q '&lt;script&gt;alert' "$tmp/cookie.dom"
 ok $? "the script source is shown, escaped"
 grep -q 'notify_type=&lt;UNKNOWN:42&gt;' "$tmp/cookie.dom"
 ok $? "the decoded message is shown, escaped"
+# A todo page says why (issue 15.8): the deviation's clause and
+# evidence; a check that passed under it is a pass, not "todo-pass"; a
+# deviation no check showed is "declared, not seen".
+dom "$site/run-b/beta/ike_sa_init/invalid_ke.html" >"$tmp/dev.dom"
+grep -q '<strong>RFC 7296 1.2</strong>: beta names the group it prefers' "$tmp/dev.dom" &&
+    grep -q 'class="dev-seen"' "$tmp/dev.dom"
+ok $? "the todo page names the deviation: clause, evidence, seen"
+grep -q 'todo-pass' "$tmp/dev.dom"
+ok $(( $? == 0 )) "no check shows as todo-pass"
+grep -q '<span class="v v-pass">pass</span> 2\.' "$tmp/dev.dom"
+ok $? "the check that passed under the deviation shows as pass"
+dom "$site/run-b/alpha/ike_sa_init/invalid_ke.html" >"$tmp/notseen.dom"
+grep -q 'declared, not seen' "$tmp/notseen.dom" && ! grep -q 'todo-pass' "$tmp/notseen.dom"
+ok $? "a deviation that no check showed is declared, not seen"
+grep -q '>declared, not seen</a>' "$tmp/run-b.dom"
+ok $? "... and so is its matrix cell"
 grep -q 'href="cookie.pcap"' "$tmp/cookie.dom"
 ok $? "the test page links its pcap"
 # The key tables `iketest run` writes (evidence.h), not an ID.keys that

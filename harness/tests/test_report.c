@@ -198,6 +198,64 @@ static void truncations(void)
 	free(text);
 }
 
+/* Deviations (issue 15.8): the record carries the profile's clause and
+ * evidence; a check that passed under it shows as a pass, and a
+ * deviation no check showed is "declared, not seen". */
+struct dev_case {
+	const char *name, *checks, *verdict;
+	enum report_deviation want;
+	const char *shown1;	/* how check 1 shows */
+};
+
+#define DEV "deviation RFC 7296 1.2\ndeviation-evidence sends MODP_3072\n"
+#define CK(n, v) "check " #n "\nline 6\ndescription d\nverdict " v "\nend-check\n"
+static const struct dev_case dev_cases[] = {
+	{ "no deviation", CK(1, "pass"), "pass", RD_NONE, "pass" },
+	{ "seen: one check fails as declared", DEV CK(1, "todo-pass") CK(2, "todo"),
+	    "todo", RD_SEEN, "pass" },
+	{ "not seen: every check passed", DEV CK(1, "todo-pass") CK(2, "todo-pass"),
+	    "todo", RD_NOT_SEEN, "pass" },
+	{ "old record, no deviation line, seen", CK(1, "todo"), "todo",
+	    RD_SEEN, "todo" },
+	{ "declared, skipped", DEV, "skip", RD_NOT_RUN, NULL },
+};
+
+static void deviations(void)
+{
+	char text[2048];
+	struct report_record *r;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(dev_cases) / sizeof(dev_cases[0]); i++) {
+		const struct dev_case *d = &dev_cases[i];
+
+		snprintf(text, sizeof(text), H "%sverdict %s\nend\n", d->checks,
+		    d->verdict);
+		if (report_record_parse("dev", text, strlen(text), &r, &e) < 0) {
+			ok(0, "deviation: %s parses (%s)", d->name, e.text);
+			continue;
+		}
+		ok(r->deviation == d->want, "deviation: %s is %s (got %s)",
+		    d->name, report_deviation_name(d->want) ?
+		    report_deviation_name(d->want) : "none",
+		    report_deviation_name(r->deviation) ?
+		    report_deviation_name(r->deviation) : "none");
+		if (d->shown1 != NULL)
+			ok(r->nchecks > 0 && strcmp(report_check_shown(r,
+			    &r->checks[0]), d->shown1) == 0,
+			    "deviation: %s: check 1 shows as %s", d->name,
+			    d->shown1);
+		if (strstr(d->checks, "deviation") != NULL)
+			ok(r->f[RF_DEVIATION] != NULL &&
+			    strcmp(r->f[RF_DEVIATION], "RFC 7296 1.2") == 0 &&
+			    strcmp(r->f[RF_DEVIATION_EVIDENCE],
+			    "sends MODP_3072") == 0,
+			    "deviation: %s: clause and evidence read", d->name);
+		report_record_free(r);
+	}
+}
+
 /* ------------------------------------------------------------ diff */
 
 struct side {
@@ -374,6 +432,7 @@ int main(void)
 	good_record();
 	bad_records();
 	truncations();
+	deviations();
 	diff_classes();
 	escaping();
 	junit();
