@@ -31,6 +31,8 @@ size_t rs_index_of(const struct report_run *run, const struct report_record *r);
 /* The counts of the records of iut (NULL: all non-interop). */
 void rs_counts(const struct report_run *run, const char *iut,
     struct report_counts *c);
+/* "N scripts: P pass, F fail, ...": the counts with their unit. */
+void rs_counts_text(FILE *f, const struct report_counts *c);
 /* A verdict cell's text with a link to the record's page (from the run's
  * folder: prefix "" there, or "../SLUG/" from a sibling run). */
 void rs_cell_link(FILE *f, const struct report_run *run,

@@ -101,16 +101,18 @@ static void rp_bars(FILE *f, const struct report_run *run)
 	size_t i;
 
 	fprintf(f, "<section id=\"iuts\">\n<h2>Results per IUT</h2>\n"
-	    "<table class=\"bars\">\n");
+	    "<p>Counted in scripts (one verdict per script and IUT), as "
+	    "ci/matrix's table and the JUnit XML count them; a script's "
+	    "checks are on its page.</p>\n<table class=\"bars\">\n");
 	for (i = 0; i < run->niuts; i++) {
 		rs_counts(run, run->iuts[i], &c);
 		fprintf(f, "<tr><th>");
 		report_esc(f, run->iuts[i]);
 		fprintf(f, "</th><td>");
 		report_svg_bar(f, &c);
-		fprintf(f, "</td><td class=\"num\">%u pass, %u fail, %u skip, "
-		    "%u todo, %u error</td></tr>\n", c.n[RV_PASS], c.n[RV_FAIL],
-		    c.n[RV_SKIP], c.n[RV_TODO], c.n[RV_ERROR]);
+		fprintf(f, "</td><td class=\"num\">");
+		rs_counts_text(f, &c);
+		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</table>\n");
 	for (i = 0; i < run->nunavail; i++) {

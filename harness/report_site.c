@@ -152,6 +152,17 @@ void rs_counts(const struct report_run *run, const char *iut,
 	}
 }
 
+void rs_counts_text(FILE *f, const struct report_counts *c)
+{
+	unsigned n = 0, i;
+
+	for (i = 0; i < RV_COUNT; i++)
+		n += c->n[i];
+	fprintf(f, "%u script%s: %u pass, %u fail, %u skip, %u todo, %u error",
+	    n, n == 1 ? "" : "s", c->n[RV_PASS], c->n[RV_FAIL], c->n[RV_SKIP],
+	    c->n[RV_TODO], c->n[RV_ERROR]);
+}
+
 void rs_cell_link(FILE *f, const struct report_run *run,
     const struct report_record *r, const char *prefix)
 {
@@ -189,9 +200,9 @@ static void rs_index_row(FILE *f, const struct report_run *run,
 	fprintf(f, "</a>%s</td><td>%zu</td><td>%zu</td><td>",
 	    run == base ? " <em>(baseline)</em>" : "", run->niuts, run->nrecs);
 	report_svg_bar(f, &c);
-	fprintf(f, "</td><td class=\"num\">%u pass, %u fail, %u skip, %u todo, "
-	    "%u error%s</td></tr>\n", c.n[RV_PASS], c.n[RV_FAIL], c.n[RV_SKIP],
-	    c.n[RV_TODO], c.n[RV_ERROR], run->nbad ? " (unreadable records)" : "");
+	fprintf(f, "</td><td class=\"num\">");
+	rs_counts_text(f, &c);
+	fprintf(f, "%s</td></tr>\n", run->nbad ? " (unreadable records)" : "");
 }
 
 static int rs_index(const struct rs *s, struct report_run **runs,

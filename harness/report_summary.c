@@ -206,7 +206,8 @@ static void groups_table(FILE *f, const struct report_run *run,
 		groups_free(&g);
 		return;
 	}
-	fprintf(f, "<p>%zu %s tested. Cells: pass / fail / skip / todo / error."
+	fprintf(f, "<p>%zu %s tested. Cells: scripts that pass / fail / "
+	    "skip / todo / error."
 	    "</p>\n<table class=\"summary\">\n<thead><tr><th>%s</th><th>tests</th>",
 	    g.names.n, what, what);
 	for (k = 0; k < run->niuts; k++) {

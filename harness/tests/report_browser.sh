@@ -52,6 +52,23 @@ grep -q '<span class="suite">alpha_suite/</span>same<' "$tmp/same-site/same/inde
     grep -q '<span class="suite">beta_suite/</span>same<' "$tmp/same-site/same/index.html"
 ok $? "the report finds both records"
 
+# ci/matrix's table counts scripts, one verdict per script's TAP stream,
+# as the report counts records (issue 15.10: it counted TAP lines). Its
+# own functions, on five streams: one script of each verdict.
+eval "$(sed -n '/^tap_verdict() {/,/^}/p; /^tap_sum() {/,/^}/p' ci/matrix)"
+mkdir -p "$tmp/tap/s"
+printf 'TAP version 13\nok 1 - a\nok 2 - b\nok 3 - c\n1..3\n' >"$tmp/tap/s/pass.tap"
+printf 'TAP version 13\nok 1 - a\nnot ok 2 - b\n  ---\n  ...\nnot ok 3 - c\n1..3\n' \
+    >"$tmp/tap/s/fail.tap"
+printf 'TAP version 13\n1..0 # SKIP needs ike.dh=CURVE448\n' >"$tmp/tap/s/skip.tap"
+printf 'TAP version 13\nnot ok 1 - a # TODO RFC 7296 1.2: x\nok 2 - b # TODO RFC 7296 1.2: x\n1..2\n' \
+    >"$tmp/tap/s/todo.tap"
+printf 'TAP version 13\nBail out! x.ike:3: unknown payload\n' >"$tmp/tap/s/error.tap"
+sum=$(tap_sum "$tmp/tap" 2>&1)
+ok $([ "$sum" = "1 1 1 1 1" ]; echo $?) "ci/matrix counts scripts: passed failed skipped todo error = 1 1 1 1 1 (got $sum)"
+grep -q 'one verdict per script, as in the HTML report' ci/matrix
+ok $? "ci/matrix's table says its unit"
+
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
 	echo "1..0 # SKIP chromium is not installed (ci/bootstrap installs it)"
@@ -79,6 +96,8 @@ run_b=$site/run-b/index.html
 dom "$run_b" >"$tmp/run-b.dom"
 grep -q '<table class="matrix">' "$tmp/run-b.dom"
 ok $? "Chromium renders the run page with its matrix"
+grep -q '<td class="num">4 scripts: 1 pass, 2 fail, 0 skip, 1 todo, 0 error</td>' "$tmp/run-b.dom"
+ok $? "the run page counts scripts and says so"
 
 # The matrix: 4 tests by 2 IUTs (the interop record and the unavailable
 # IUT add no cell).
