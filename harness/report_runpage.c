@@ -123,14 +123,20 @@ static void rp_bars(FILE *f, const struct report_run *run)
 	fprintf(f, "</section>\n");
 }
 
+/* first: the suite's first row, which the front page links to. */
 static void rp_matrix_row(FILE *f, const struct report_run *run,
-    const struct report_record *t)
+    const struct report_record *t, bool first)
 {
-	char key[1024];
+	char key[1024], slug[256];
 	const struct report_record *r;
 	size_t i;
 
-	fprintf(f, "<tr><th scope=\"row\"><span class=\"suite\">");
+	report_slug(slug, sizeof(slug), t->suite_dir);
+	if (first)
+		fprintf(f, "<tr id=\"suite-%s\">", slug);
+	else
+		fprintf(f, "<tr>");
+	fprintf(f, "<th scope=\"row\"><span class=\"suite\">");
 	report_esc(f, t->suite_dir);
 	fprintf(f, "/</span>");
 	report_esc(f, t->f[RF_ID]);
@@ -171,7 +177,8 @@ static void rp_matrix(FILE *f, const struct report_run *run)
 		    strcmp(prev->suite_dir, r->suite_dir) == 0 &&
 		    strcmp(prev->f[RF_ID], r->f[RF_ID]) == 0))
 			continue;
-		rp_matrix_row(f, run, r);
+		rp_matrix_row(f, run, r, prev == NULL ||
+		    strcmp(prev->suite_dir, r->suite_dir) != 0);
 		prev = r;
 	}
 	fprintf(f, "</tbody>\n</table>\n</section>\n");

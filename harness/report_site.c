@@ -1,4 +1,5 @@
-/* report_site: the static site. SITE/index.html lists the runs;
+/* report_site: the static site. SITE/index.html is the front page, one
+ * screen for a wall (report_wall.c); SITE/runs.html lists the runs;
  * SITE/RUN/index.html is a run (report_runpage.c); SITE/RUN/IUT/SUITE/
  * ID.html a test on one IUT (report_page.c) with its pcap and key table
  * copied beside it, so the site stands alone: file://, offline, no
@@ -51,15 +52,23 @@ int rs_close(const struct rs *s, FILE *f, const char *rel)
 	return 0;
 }
 
-void rs_head(FILE *f, const char *title, const char *root)
+void rs_head_class(FILE *f, const char *title, const char *root,
+    const char *cls)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
 	report_esc(f, title);
 	fprintf(f, "</title>\n<link rel=\"stylesheet\" href=\"%sstyle.css\">\n"
-	    "</head>\n<body>\n<nav><a href=\"%sindex.html\">all runs</a></nav>\n"
-	    "<main>\n", root, root);
+	    "</head>\n<body%s%s%s>\n<nav><a href=\"%sindex.html\">front page</a> "
+	    "&middot; <a href=\"%sruns.html\">all runs</a></nav>\n<main>\n",
+	    root, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", root,
+	    root);
+}
+
+void rs_head(FILE *f, const char *title, const char *root)
+{
+	rs_head_class(f, title, root, NULL);
 }
 
 void rs_foot(FILE *f)
@@ -208,7 +217,7 @@ static void rs_index_row(FILE *f, const struct report_run *run,
 static int rs_index(const struct rs *s, struct report_run **runs,
     size_t nruns)
 {
-	FILE *f = rs_open(s, "index.html");
+	FILE *f = rs_open(s, "runs.html");
 	size_t i;
 
 	if (f == NULL)
@@ -221,7 +230,7 @@ static int rs_index(const struct rs *s, struct report_run **runs,
 		rs_index_row(f, runs[i], s->base);
 	fprintf(f, "</tbody>\n</table>\n");
 	rs_foot(f);
-	return rs_close(s, f, "index.html");
+	return rs_close(s, f, "runs.html");
 }
 
 /* Without reports/style.css the pages still need their style.css. */
@@ -279,5 +288,7 @@ int report_site_write(const struct report_site_opts *o,
 			if (rs_test_page(&s, runs[i], k) < 0)
 				return -1;
 	}
-	return rs_index(&s, runs, nruns);
+	if (rs_index(&s, runs, nruns) < 0)
+		return -1;
+	return rs_wall(&s, runs, nruns);
 }

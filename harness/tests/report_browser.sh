@@ -5,7 +5,11 @@
 # IUT and a truncated record), renders it in headless Chromium and checks
 # the DOM: a matrix cell per test and IUT, every href resolves to a file,
 # the changed test heads the diff, markup in scripts and messages stays
-# text; then saves build/report-screenshot.png. SKIP without chromium.
+# text, the front page fits one 1920x1080 screen (measured by the
+# browser); then saves build/report-wall.png (the front page at
+# 1920x1080) and build/report-screenshot.png (a run page). Before the
+# browser: record names (run), the deviation in records, ci/matrix's
+# counts. SKIP of the browser part without chromium.
 set -u
 IKETEST=${IKETEST:-build/iketest}
 TOP=${IKETEST_TOP:-.}
@@ -181,6 +185,69 @@ grep -q 'cp cookie.esp_sa $d/esp_sa' "$tmp/cookie.dom" &&
 ok $? "the test page shows the tshark recipe with its file names"
 grep -c '<script' "$site/index.html" "$run_b" | grep -qv ':0$'
 ok $(( $? == 0 )) "no JavaScript in the pages"
+
+# The front page (index.html) is the wall screen: per IUT a headline
+# number with name and version, the IUT x suite grid linking down, the
+# changes against the baseline, the RFC clauses as coloured tiles, the
+# interop matrix; the runs list moved to runs.html.
+dom "$site/index.html" >"$tmp/wall.dom"
+cards=$(grep -o '<a class="w-card w-[a-z]*" href="run-b/index.html#iuts">' "$tmp/wall.dom" | wc -l)
+ok $(( cards != 2 )) "the front page has a headline card per IUT (2, got $cards)"
+grep -q '<span class="w-iut">alpha</span> <span class="w-ver">1.0</span><span class="w-big">1<small> / 4</small>' "$tmp/wall.dom" &&
+    grep -q '<span class="w-iut">beta</span> <span class="w-ver">5.9.1</span>' "$tmp/wall.dom"
+ok $? "each card: the IUT's name, version and scripts passed of run"
+grep -q 'gamma: PF_KEY is missing' "$tmp/wall.dom"
+ok $? "the unavailable IUT has its card"
+grep -q '<td class="w-fail"><a href="run-b/index.html#suite-ike_sa_init">0 / 3</a></td>' "$tmp/wall.dom" &&
+    grep -q '<tr id="suite-ike_sa_init">' "$tmp/run-b.dom"
+ok $? "the IUT x suite grid is coloured and links down to the suite's rows"
+sed -n '/<section id="w-changes">/,/<\/section>/p' "$tmp/wall.dom" >"$tmp/wall-changes"
+grep -q '<b>1</b> new failure' "$tmp/wall-changes" &&
+    grep -q 'new failure</span> ike_sa_init/cookie@alpha <a class="v v-fail" href="run-b/alpha/ike_sa_init/cookie.html">' "$tmp/wall-changes"
+ok $? "the changes against the baseline, new failures first, linking to the test"
+tiles=$(grep -o '<a class="w-tile w-[a-z]*" href="run-b/index.html#clauses"' "$tmp/wall.dom" | wc -l)
+ok $(( tiles != 5 )) "a coloured tile per RFC clause (5, got $tiles)"
+grep -q '<a class="w-tile w-pass" href="run-b/index.html#clauses" title="RFC 7296 2.1: 1 tests; 2 of 2 scripts pass">7296 2.1' "$tmp/wall.dom"
+ok $? "a clause tile names the clause and its counts"
+sed -n '/<section id="w-interop">/,/<\/section>/p' "$tmp/wall.dom" | grep -q '<td class="w-pass"><a href="run-b/index.html#interop">1 / 1</a>'
+ok $? "the interop matrix on the front page, from the interop record"
+grep -q '<table class="runs">' "$site/runs.html"
+ok $? "the list of runs is runs.html"
+
+# A run as big as the suites (every script on four IUTs, made up by
+# tests/lib/report_synth.sh) still fits one 1920x1080 screen: the
+# browser's own measure of the page, taken in a copy of it with a line
+# of script added (the site itself has none).
+. "$TOP/harness/tests/lib/report_synth.sh"
+synth "$tmp/big/base" 1
+synth "$tmp/big/now" 2
+"$IKETEST" report --baseline "$tmp/big/base" --out "$tmp/bigsite" "$tmp/big/now" \
+    >/dev/null 2>"$tmp/big.err"
+ok $? "a report of $(find "$tmp/big/now" -name '*.record' | wc -l) made-up records"
+sed 's|</body>|<script>document.body.setAttribute("data-fit", document.documentElement.scrollWidth + "x" + document.documentElement.scrollHeight)</script></body>|' \
+    "$tmp/bigsite/index.html" >"$tmp/bigsite/measure.html"
+fit=$(timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+    --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --window-size=1920,1080 \
+    --user-data-dir="$(mktemp -d "$tmp/profile.XXXXXX")" \
+    --dump-dom "file://$tmp/bigsite/measure.html" 2>/dev/null |
+    sed -n 's/.*data-fit="\([0-9]*x[0-9]*\)".*/\1/p')
+w=${fit%x*} h=${fit#*x}
+ok $([ -n "$fit" ] && [ "$w" -le 1920 ] && [ "$h" -le 1080 ]; echo $?) "the front page of a full run fits 1920x1080 (measured ${fit:-nothing})"
+rm -f "$tmp/bigsite/measure.html"
+dom "$tmp/bigsite/index.html" >"$tmp/bigwall.dom"
+grep -q '<p class="w-empty">No interop records in this run.</p>' "$tmp/bigwall.dom"
+ok $? "without interop records the front page says so (no made-up matrix)"
+grep -q 'and [0-9]* more</a>' "$tmp/bigwall.dom"
+ok $? "a long change list is cut, linking to the run page for the rest"
+mkdir -p build
+rm -f build/report-wall.png
+timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+    --no-first-run --disable-background-networking --disable-component-update \
+    --disable-sync --user-data-dir="$(mktemp -d "$tmp/profile.XXXXXX")" \
+    --screenshot=build/report-wall.png --window-size=1920,1080 \
+    "file://$tmp/bigsite/index.html" >/dev/null 2>&1
+ok $([ -s build/report-wall.png ]; echo $?) "the front page's screenshot at 1920x1080 is build/report-wall.png"
 
 # A screenshot, kept as an artifact of the run.
 mkdir -p build
