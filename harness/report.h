@@ -24,7 +24,18 @@ bool report_verdict_failing(enum report_verdict v);	/* fail, error */
 enum report_field {
 	RF_SCRIPT, RF_ID, RF_TITLE, RF_RFC, RF_IUT, RF_IUT_VERSION,
 	RF_PROFILE, RF_START, RF_PCAP, RF_CAPTURE, RF_REASON, RF_SHA256,
-	RF_INTEROP_INIT, RF_INTEROP_RESP, RF_CRYPTO_SUITE, RF_COUNT
+	RF_INTEROP_INIT, RF_INTEROP_RESP, RF_CRYPTO_SUITE,
+	RF_DEVIATION, RF_DEVIATION_EVIDENCE, RF_COUNT
+};
+
+/* A deviation the profile declares for the script (`deviation CLAUSE',
+ * `deviation-evidence TEXT'; older records: todo verdicts only). Under
+ * one, a failing check is "todo" and a passing one "todo-pass". */
+enum report_deviation {
+	RD_NONE,		/* none declared */
+	RD_SEEN,		/* declared, and a check failed as declared */
+	RD_NOT_SEEN,		/* declared, and every check passed */
+	RD_NOT_RUN,		/* declared; skipped or a bad script */
 };
 
 /* `timing EXPECTED-US MEASURED-US` inside a check: one retransmission
@@ -60,7 +71,16 @@ struct report_record {
 	char *suite_dir;		/* folder of the script: ike_sa_init */
 	char *key;			/* suite/id@iut, unique per run */
 	bool interop;			/* has interop-initiator and -responder */
+	enum report_deviation deviation;	/* set by the parser */
 };
+/* A check's verdict as a page shows it: a check that passed under a
+ * declared deviation ("todo-pass") is a pass, not an "unexpected pass";
+ * whether the deviation showed at all is the record's deviation (a
+ * deviation no check showed is "declared, not seen"). */
+const char *report_check_shown(const struct report_record *r,
+    const struct report_check *c);
+/* "declared, not seen", "seen", ... (NULL for RD_NONE). */
+const char *report_deviation_name(enum report_deviation d);
 
 /* Parses text[0..len) named name (for messages). 0, or -1 with
  * "name:line: message" in e; *out is set only on success. */

@@ -1,6 +1,8 @@
 /* report_junit: JUnit XML of one run for CI systems: one <testsuite> per
- * IUT, one <testcase> per record. todo is a known deviation: skipped with
+ * IUT (run->iuts) and one for the interop records, one <testcase> per
+ * record (a script on an IUT). todo is a known deviation: skipped with
  * its reason, never a pass. Every text goes through report_esc. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "report.h"
@@ -31,11 +33,40 @@ static void rj_failure_text(FILE *f, const struct report_record *r)
 	report_esc(f, r->errors);
 }
 
+/* message="TODO ...": the profile's deviation, its clause and evidence. */
+static void rj_todo(FILE *f, const struct report_record *r)
+{
+	fprintf(f, " message=\"TODO%s: ", r->deviation == RD_NOT_SEEN ?
+	    " (declared, not seen: every check passed)" : "");
+	if (r->f[RF_DEVIATION] != NULL) {
+		report_esc(f, r->f[RF_DEVIATION]);
+		fprintf(f, ": ");
+		report_esc(f, r->f[RF_DEVIATION_EVIDENCE]);
+	} else {
+		fprintf(f, "known deviation declared by the profile");
+	}
+	fputc('"', f);
+}
+
 static void rj_case(FILE *f, const struct report_record *r)
 {
 	fprintf(f, "    <testcase");
 	rj_attr(f, "classname", r->suite_dir);
-	rj_attr(f, "name", r->f[RF_ID]);
+	if (r->interop) {
+		fprintf(f, " name=\"");
+		report_esc(f, r->f[RF_ID]);
+		fprintf(f, " ");
+		report_esc(f, r->f[RF_INTEROP_INIT]);
+		fprintf(f, "&gt;");
+		report_esc(f, r->f[RF_INTEROP_RESP]);
+		if (r->f[RF_CRYPTO_SUITE] != NULL) {
+			fprintf(f, " ");
+			report_esc(f, r->f[RF_CRYPTO_SUITE]);
+		}
+		fputc('"', f);
+	} else {
+		rj_attr(f, "name", r->f[RF_ID]);
+	}
 	rj_attr(f, "file", r->f[RF_SCRIPT]);
 	fprintf(f, " time=\"%.6f\">\n", r->duration_us / 1e6);
 	switch (r->verdict) {
@@ -53,8 +84,10 @@ static void rj_case(FILE *f, const struct report_record *r)
 	case RV_TODO:
 	case RV_COUNT:
 		fprintf(f, "      <skipped");
-		rj_attr(f, "message", r->verdict == RV_TODO ?
-		    "TODO: known deviation declared by the profile" : r->f[RF_REASON]);
+		if (r->verdict == RV_TODO)
+			rj_todo(f, r);
+		else
+			rj_attr(f, "message", r->f[RF_REASON]);
 		fprintf(f, "/>\n");
 		break;
 	}
@@ -66,55 +99,57 @@ static void rj_case(FILE *f, const struct report_record *r)
 	fprintf(f, "    </testcase>\n");
 }
 
-static void rj_counts(const struct report_run *run, const char *iut,
-    struct report_counts *c, double *secs)
+/* Whether r belongs to the suite of iut (NULL: the interop suite). */
+static bool rj_in(const struct report_record *r, const char *iut)
 {
-	size_t i;
-
-	memset(c, 0, sizeof(*c));
-	*secs = 0;
-	for (i = 0; i < run->nrecs; i++)
-		if (strcmp(report_record_iut(run->recs[i]), iut) == 0) {
-			c->n[run->recs[i]->verdict]++;
-			*secs += run->recs[i]->duration_us / 1e6;
-		}
+	if (iut == NULL)
+		return r->interop;
+	return !r->interop && strcmp(report_record_iut(r), iut) == 0;
 }
 
-/* One suite per IUT name (interop records sit under their `iut`). */
+/* One testsuite per IUT, its tests the IUT's scripts, counted as the
+ * site's pages and ci/matrix's table count them (one per script, interop
+ * records apart); then one "interop" suite for the interop records. */
 static void rj_suite(FILE *f, const struct report_run *run, const char *iut)
 {
 	struct report_counts c;
-	double secs;
+	double secs = 0;
+	unsigned n = 0;
 	size_t i;
 
-	rj_counts(run, iut, &c, &secs);
-	fprintf(f, "  <testsuite");
-	rj_attr(f, "name", iut);
-	fprintf(f, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" "
-	    "time=\"%.6f\">\n", c.n[RV_PASS] + c.n[RV_FAIL] + c.n[RV_SKIP] +
-	    c.n[RV_TODO] + c.n[RV_ERROR], c.n[RV_FAIL], c.n[RV_ERROR],
-	    c.n[RV_SKIP] + c.n[RV_TODO], secs);
+	memset(&c, 0, sizeof(c));
 	for (i = 0; i < run->nrecs; i++)
-		if (strcmp(report_record_iut(run->recs[i]), iut) == 0)
+		if (rj_in(run->recs[i], iut)) {
+			c.n[run->recs[i]->verdict]++;
+			secs += run->recs[i]->duration_us / 1e6;
+			n++;
+		}
+	if (n == 0)
+		return;
+	fprintf(f, "  <testsuite");
+	rj_attr(f, "name", iut != NULL ? iut : "interop");
+	fprintf(f, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" "
+	    "time=\"%.6f\">\n", n, c.n[RV_FAIL], c.n[RV_ERROR],
+	    c.n[RV_SKIP] + c.n[RV_TODO], secs);
+	fprintf(f, "    <properties><property name=\"unit\" value=\"scripts\"/>"
+	    "<property name=\"passed\" value=\"%u\"/>"
+	    "<property name=\"todo\" value=\"%u\"/></properties>\n",
+	    c.n[RV_PASS], c.n[RV_TODO]);
+	for (i = 0; i < run->nrecs; i++)
+		if (rj_in(run->recs[i], iut))
 			rj_case(f, run->recs[i]);
 	fprintf(f, "  </testsuite>\n");
 }
 
 void report_junit(FILE *f, const struct report_run *run)
 {
-	size_t i, k;
+	size_t i;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
 	rj_attr(f, "name", run->name);
 	fprintf(f, ">\n");
-	for (i = 0; i < run->nrecs; i++) {
-		const char *iut = report_record_iut(run->recs[i]);
-
-		for (k = 0; k < i; k++)
-			if (strcmp(report_record_iut(run->recs[k]), iut) == 0)
-				break;
-		if (k == i)
-			rj_suite(f, run, iut);
-	}
+	for (i = 0; i < run->niuts; i++)
+		rj_suite(f, run, run->iuts[i]);
+	rj_suite(f, run, NULL);
 	fprintf(f, "</testsuites>\n");
 }

@@ -1,10 +1,11 @@
 /* report_page: one test on one IUT: what it checks and where the RFC says
  * so, every check with expected against actual and the decoded message,
- * the log, the script's source, and its evidence (pcap, key table)
- * copied beside the page. */
+ * the log, the script's source, and its evidence (pcap, the Wireshark
+ * key tables) copied beside the page. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "report_int.h"
 
 enum { RP_SCRIPT_MAX = 1 << 20 };
@@ -29,32 +30,59 @@ static void pg_sibling(const struct report_record *r, const char *ext,
 	snprintf(out, size, "%.*s%s", (int)n, r->file, ext);
 }
 
-/* Copies ID.pcap / ID.keys and links them (or says none). */
+/* The files `iketest run` leaves beside a record (harness/RESULTS.md):
+ * the capture and the two key tables, named as evidence.h names them. */
+static const struct {
+	const char *ext, *what;
+} pg_files[] = {
+	{ ".pcap", "capture (pcap)" },
+	{ "." EVIDENCE_IKE_TABLE, "IKE SA keys for Wireshark (" EVIDENCE_IKE_TABLE ")" },
+	{ "." EVIDENCE_ESP_TABLE, "ESP SA keys for Wireshark (" EVIDENCE_ESP_TABLE ")" },
+};
+enum { PG_NFILES = sizeof(pg_files) / sizeof(pg_files[0]) };
+
+/* How to read the capture with the key tables: README's recipe, with
+ * this test's file names. */
+static void pg_recipe(FILE *f, const char *base)
+{
+	fprintf(f, "<p>To read the capture decrypted (tshark; or copy the two "
+	    "tables into a Wireshark profile folder):</p>\n<pre class=\"recipe\">"
+	    "d=$(mktemp -d)\ncp ");
+	report_esc(f, base);
+	fprintf(f, ".%s $d/%s\ncp ", EVIDENCE_IKE_TABLE, EVIDENCE_IKE_TABLE);
+	report_esc(f, base);
+	fprintf(f, ".%s $d/%s\nWIRESHARK_CONFIG_DIR=$d tshark -r ",
+	    EVIDENCE_ESP_TABLE, EVIDENCE_ESP_TABLE);
+	report_esc(f, base);
+	fprintf(f, ".pcap -o esp.enable_encryption_decode:TRUE</pre>\n");
+}
+
+/* Copies the pcap and key tables beside the page and links them (or
+ * says none). */
 static int pg_evidence(FILE *f, const struct rs *s,
     const struct report_run *run,
     const struct report_record *r, const char *stem)
 {
-	static const char *const ext[2] = { ".pcap", ".keys" };
-	static const char *const what[2] = { "capture (pcap)",
-	    "key table (ESP/IKE decryption keys for Wireshark)" };
 	char from[RS_PATH_MAX], rel[RS_PATH_MAX + 300];
 	const char *base = strrchr(stem, '/') ? strrchr(stem, '/') + 1 : stem;
-	int i, rc;
+	int rc[PG_NFILES];
+	size_t i;
 
 	fprintf(f, "<h2>Evidence</h2>\n<ul class=\"evidence\">\n");
-	for (i = 0; i < 2; i++) {
-		pg_sibling(r, ext[i], from, sizeof(from));
-		snprintf(rel, sizeof(rel), "%s/%s%s", run->slug, stem, ext[i]);
-		rc = rs_copy(s, from, rel);
-		if (rc < 0)
+	for (i = 0; i < PG_NFILES; i++) {
+		pg_sibling(r, pg_files[i].ext, from, sizeof(from));
+		snprintf(rel, sizeof(rel), "%s/%s%s", run->slug, stem,
+		    pg_files[i].ext);
+		rc[i] = rs_copy(s, from, rel);
+		if (rc[i] < 0)
 			return -1;
-		fprintf(f, "<li>%s: ", what[i]);
-		if (rc == 1) {
+		fprintf(f, "<li>%s: ", pg_files[i].what);
+		if (rc[i] == 1) {
 			fprintf(f, "<a href=\"");
 			report_esc(f, base);
-			fprintf(f, "%s\">", ext[i]);
+			fprintf(f, "%s\">", pg_files[i].ext);
 			report_esc(f, base);
-			fprintf(f, "%s</a>", ext[i]);
+			fprintf(f, "%s</a>", pg_files[i].ext);
 		} else {
 			fprintf(f, "none");
 			if (i == 0 && r->f[RF_PCAP] != NULL) {
@@ -66,6 +94,8 @@ static int pg_evidence(FILE *f, const struct rs *s,
 		fprintf(f, "</li>\n");
 	}
 	fprintf(f, "</ul>\n");
+	if (rc[0] == 1 && (rc[1] == 1 || rc[2] == 1))
+		pg_recipe(f, base);
 	if (r->f[RF_CAPTURE] != NULL) {
 		fprintf(f, "<p class=\"capture\">");
 		report_esc(f, r->f[RF_CAPTURE]);
@@ -98,14 +128,15 @@ static void pg_timing(FILE *f, const struct report_check *c)
 	fprintf(f, "</figcaption></figure>\n");
 }
 
-static void pg_check(FILE *f, const struct report_check *c)
+static void pg_check(FILE *f, const struct report_record *r,
+    const struct report_check *c)
 {
-	const char *v = c->verdict;
-	const char *cls = strcmp(v, "todo-pass") == 0 ? "todo" : v;
+	const char *v = report_check_shown(r, c);
 
 	fprintf(f, "<div class=\"check\" id=\"check-%u\"><h3><span class=\"v v-%s\">"
-	    "%s</span> %u. <a href=\"#L%lu\">line %lu</a>: ", c->num, cls, v,
-	    c->num, c->line, c->line);
+	    "%s</span> %u. <a href=\"#L%lu\">line %lu</a>: ", c->num, v,
+	    strcmp(v, "todo") == 0 ? "todo (as declared)" : v, c->num, c->line,
+	    c->line);
 	report_esc(f, c->description);
 	fprintf(f, "</h3>\n");
 	if (c->detail != NULL)
@@ -124,7 +155,7 @@ static bool pg_line_failed(const struct report_record *r, unsigned long line)
 
 	for (i = 0; i < r->nchecks; i++)
 		if (r->checks[i].line == line &&
-		    strcmp(r->checks[i].verdict, "pass") != 0)
+		    strcmp(report_check_shown(r, &r->checks[i]), "pass") != 0)
 			return true;
 	return false;
 }
@@ -168,6 +199,42 @@ static void pg_script(FILE *f, const struct report_record *r)
 	free(text);
 }
 
+/* Why a test is todo: the profile's deviation, with its RFC clause and
+ * evidence (issue 15.8), and whether the run showed it. */
+static void pg_deviation(FILE *f, const struct report_record *r)
+{
+	static const char *const what[] = {
+		[RD_SEEN] = "seen: the failing checks fail as the profile "
+		    "declares (todo); the others passed",
+		[RD_NOT_SEEN] = "declared, not seen: every check passed, so "
+		    "the profile's deviation may be out of date",
+		[RD_NOT_RUN] = "declared, not run",
+	};
+	size_t i, nfail = 0;
+
+	if (r->deviation == RD_NONE)
+		return;
+	for (i = 0; i < r->nchecks; i++)
+		nfail += strcmp(r->checks[i].verdict, "todo") == 0;
+	fprintf(f, "<dt>deviation</dt><dd class=\"deviation\">");
+	if (r->f[RF_DEVIATION] != NULL) {
+		fprintf(f, "<strong>");
+		report_esc(f, r->f[RF_DEVIATION]);
+		fprintf(f, "</strong>: ");
+		report_esc(f, r->f[RF_DEVIATION_EVIDENCE] ?
+		    r->f[RF_DEVIATION_EVIDENCE] : "(no evidence given)");
+		fprintf(f, "<br>");
+	} else {
+		fprintf(f, "declared by the profile (the record does not say "
+		    "which: written before records carried it)<br>");
+	}
+	fprintf(f, "<span class=\"dev-%s\">%s</span>", r->deviation == RD_SEEN ?
+	    "seen" : "not-seen", what[r->deviation]);
+	if (r->deviation == RD_SEEN)
+		fprintf(f, " (%zu of %zu checks)", nfail, r->nchecks);
+	fprintf(f, "</dd>\n");
+}
+
 static void pg_facts(FILE *f, const struct report_record *r)
 {
 	char dur[64], iut[512];
@@ -179,6 +246,7 @@ static void pg_facts(FILE *f, const struct report_record *r)
 	    "v-%s\">%s</span></dd>\n", report_verdict_name(r->verdict),
 	    report_verdict_name(r->verdict));
 	pg_dd(f, "reason", r->f[RF_REASON]);
+	pg_deviation(f, r);
 	pg_dd(f, "RFC", r->f[RF_RFC]);
 	pg_dd(f, "IUT", iut);
 	pg_dd(f, "initiator", r->f[RF_INTEROP_INIT]);
@@ -228,7 +296,7 @@ int rs_test_page(const struct rs *s, const struct report_run *run,
 	pg_pre(f, "errors", r->errors);
 	fprintf(f, "<h2>Checks (%zu)</h2>\n", r->nchecks);
 	for (i = 0; i < r->nchecks; i++)
-		pg_check(f, &r->checks[i]);
+		pg_check(f, r, &r->checks[i]);
 	fprintf(f, "<h2>Log</h2>\n");
 	pg_pre(f, "log", r->notes != NULL ? r->notes : "(no notes)");
 	pg_script(f, r);

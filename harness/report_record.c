@@ -17,6 +17,8 @@ static const char *const field_keys[RF_COUNT] = {
 	[RF_CAPTURE] = "capture", [RF_REASON] = "reason",
 	[RF_SHA256] = "script-sha256", [RF_INTEROP_INIT] = "interop-initiator",
 	[RF_INTEROP_RESP] = "interop-responder", [RF_CRYPTO_SUITE] = "suite",
+	[RF_DEVIATION] = "deviation",
+	[RF_DEVIATION_EVIDENCE] = "deviation-evidence",
 };
 
 static const char *const verdict_names[RV_COUNT] = {
@@ -34,11 +36,21 @@ bool report_verdict_failing(enum report_verdict v)
 	return v == RV_FAIL || v == RV_ERROR;
 }
 
+struct rp_text {
+	size_t len, cap;	/* of the string a join appends to */
+};
+
 struct rp {
 	const char *name;
 	unsigned long lineno;
 	struct report_record *r;
 	struct report_check *cur;	/* open check, or NULL */
+	size_t checks_cap;		/* room in r->checks */
+	size_t timing_cap;		/* room in cur->timing */
+	/* Joined texts grow geometrically, so that reading is linear in
+	 * the record's size (issue 15.11: a realloc and a strlen per line
+	 * made it quadratic). */
+	struct rp_text notes, errors, detail, message;
 	bool have_verdict;
 	bool ended;
 	struct err *e;
@@ -107,19 +119,41 @@ static int rp_number(struct rp *p, const char *v, uint64_t *out)
 	return 0;
 }
 
-/* Appends line to *text, lines joined by \n. */
-static int rp_join(struct rp *p, char **text, const char *line, size_t n)
+/* Room for need items of size in *arr, which holds *cap: doubles. */
+static int rp_grow(struct rp *p, void **arr, size_t *cap, size_t need,
+    size_t size)
 {
-	size_t old = *text != NULL ? strlen(*text) : 0;
-	char *s = realloc(*text, old + n + 2);
+	size_t n = *cap ? *cap : 8;
+	void *a;
 
-	if (s == NULL)
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	if (n > SIZE_MAX / size || (a = realloc(*arr, n * size)) == NULL)
 		return rp_fail(p, "out of memory%s", "");
-	if (*text != NULL)
-		s[old++] = '\n';
-	memcpy(s + old, line, n);
-	s[old + n] = '\0';
-	*text = s;
+	*arr = a;
+	*cap = n;
+	return 0;
+}
+
+/* Appends line to *text, lines joined by \n; t tracks its length. */
+static int rp_join(struct rp *p, char **text, struct rp_text *t,
+    const char *line, size_t n)
+{
+	size_t sep = *text != NULL ? 1 : 0;
+	void *a = *text;
+
+	if (*text == NULL)
+		t->len = t->cap = 0;
+	if (rp_grow(p, &a, &t->cap, t->len + sep + n + 1, 1) < 0)
+		return -1;
+	*text = a;
+	if (sep)
+		(*text)[t->len++] = '\n';
+	memcpy(*text + t->len, line, n);
+	t->len += n;
+	(*text)[t->len] = '\0';
 	return 0;
 }
 
@@ -167,15 +201,15 @@ static int rp_check_open(struct rp *p, const char *v)
 	if (num != r->nchecks + 1)
 		return rp_fail(p, "checks must be numbered 1, 2, ... in order: "
 		    "`check %s' is out of order", v);
-	c = realloc(r->checks, (r->nchecks + 1) * sizeof(*c));
-	if (c == NULL)
-		return rp_fail(p, "out of memory%s", "");
-	r->checks = c;
+	if (rp_grow(p, (void **)&r->checks, &p->checks_cap, r->nchecks + 1,
+	    sizeof(*c)) < 0)
+		return -1;
 	c = &r->checks[r->nchecks++];
 	memset(c, 0, sizeof(*c));
 	c->num = (unsigned)num;
 	c->line = (unsigned long)-1;
 	p->cur = c;
+	p->timing_cap = 0;
 	return 0;
 }
 
@@ -199,7 +233,8 @@ static int rp_timing(struct rp *p, struct report_check *c, const char *v)
 {
 	char a[32], b[32];
 	const char *sp = strchr(v, ' ');
-	struct report_timing t, *nt;
+	struct report_timing t;
+	void *grown = c->timing;
 
 	if (sp == NULL || (size_t)(sp - v) >= sizeof(a) ||
 	    strlen(sp + 1) >= sizeof(b))
@@ -210,10 +245,9 @@ static int rp_timing(struct rp *p, struct report_check *c, const char *v)
 	if (rp_number(p, a, &t.expected_us) < 0 ||
 	    rp_number(p, b, &t.measured_us) < 0)
 		return -1;
-	nt = realloc(c->timing, (c->ntiming + 1) * sizeof(*nt));
-	if (nt == NULL)
-		return rp_fail(p, "out of memory%s", "");
-	c->timing = nt;
+	if (rp_grow(p, &grown, &p->timing_cap, c->ntiming + 1, sizeof(t)) < 0)
+		return -1;
+	c->timing = grown;
 	c->timing[c->ntiming++] = t;
 	return 0;
 }
@@ -327,9 +361,9 @@ static int rp_block(struct rp *p, const char *key, const char *t, size_t n)
 	if (n > 0 && t[0] == ' ')
 		t++, n--;
 	if (p->cur != NULL && strcmp(key, "detail") == 0)
-		return rp_join(p, &p->cur->detail, t, n);
+		return rp_join(p, &p->cur->detail, &p->detail, t, n);
 	if (p->cur != NULL && strcmp(key, "message") == 0)
-		return rp_join(p, &p->cur->message, t, n);
+		return rp_join(p, &p->cur->message, &p->message, t, n);
 	if (strcmp(key, "detail") == 0 || strcmp(key, "message") == 0)
 		return rp_fail(p, "`%s|' outside a check", key);
 	return 0;	/* a block this reader does not know: later versions */
@@ -365,8 +399,9 @@ static int rp_line(struct rp *p, const char *s, size_t n)
 	if (p->cur != NULL && strcmp(key, "note") && strcmp(key, "error"))
 		return rp_check_line(p, key, v);
 	if (strcmp(key, "note") == 0 || strcmp(key, "error") == 0) {
-		int rc = rp_join(p, key[0] == 'n' ? &p->r->notes : &p->r->errors,
-		    v, strlen(v));
+		int rc = key[0] == 'n' ?
+		    rp_join(p, &p->r->notes, &p->notes, v, strlen(v)) :
+		    rp_join(p, &p->r->errors, &p->errors, v, strlen(v));
 
 		free(v);
 		return rc;
@@ -402,6 +437,48 @@ static int rp_lines(struct rp *p, const char *text, size_t len)
 	return 0;
 }
 
+/* Whether the record's deviation showed: from the check verdicts. */
+static enum report_deviation rp_deviation(const struct report_record *r)
+{
+	bool declared = r->f[RF_DEVIATION] != NULL || r->verdict == RV_TODO;
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++) {
+		if (strcmp(r->checks[i].verdict, "todo") == 0)
+			return RD_SEEN;
+		if (strcmp(r->checks[i].verdict, "todo-pass") == 0)
+			declared = true;
+	}
+	if (!declared)
+		return RD_NONE;
+	return r->verdict == RV_SKIP || r->verdict == RV_ERROR ||
+	    r->nchecks == 0 ? RD_NOT_RUN : RD_NOT_SEEN;
+}
+
+const char *report_deviation_name(enum report_deviation d)
+{
+	switch (d) {
+	case RD_NONE:
+		return NULL;
+	case RD_SEEN:
+		return "seen";
+	case RD_NOT_SEEN:
+		return "declared, not seen";
+	case RD_NOT_RUN:
+		return "declared, not run";
+	}
+	return NULL;
+}
+
+const char *report_check_shown(const struct report_record *r,
+    const struct report_check *c)
+{
+	(void)r;
+	if (strcmp(c->verdict, "todo-pass") == 0)
+		return "pass";
+	return c->verdict;
+}
+
 int report_record_parse(const char *name, const char *text, size_t len,
     struct report_record **out, struct err *e)
 {
@@ -416,6 +493,7 @@ int report_record_parse(const char *name, const char *text, size_t len,
 		report_record_free(p.r);
 		return -1;
 	}
+	p.r->deviation = rp_deviation(p.r);
 	*out = p.r;
 	return 0;
 }

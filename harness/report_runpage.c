@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "evidence.h"
 #include "report_int.h"
 
 /* Why a change is (or is not) flaky, in words. */
@@ -100,16 +101,18 @@ static void rp_bars(FILE *f, const struct report_run *run)
 	size_t i;
 
 	fprintf(f, "<section id=\"iuts\">\n<h2>Results per IUT</h2>\n"
-	    "<table class=\"bars\">\n");
+	    "<p>Counted in scripts (one verdict per script and IUT), as "
+	    "ci/matrix's table and the JUnit XML count them; a script's "
+	    "checks are on its page.</p>\n<table class=\"bars\">\n");
 	for (i = 0; i < run->niuts; i++) {
 		rs_counts(run, run->iuts[i], &c);
 		fprintf(f, "<tr><th>");
 		report_esc(f, run->iuts[i]);
 		fprintf(f, "</th><td>");
 		report_svg_bar(f, &c);
-		fprintf(f, "</td><td class=\"num\">%u pass, %u fail, %u skip, "
-		    "%u todo, %u error</td></tr>\n", c.n[RV_PASS], c.n[RV_FAIL],
-		    c.n[RV_SKIP], c.n[RV_TODO], c.n[RV_ERROR]);
+		fprintf(f, "</td><td class=\"num\">");
+		rs_counts_text(f, &c);
+		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</table>\n");
 	for (i = 0; i < run->nunavail; i++) {
@@ -120,14 +123,20 @@ static void rp_bars(FILE *f, const struct report_run *run)
 	fprintf(f, "</section>\n");
 }
 
+/* first: the suite's first row, which the front page links to. */
 static void rp_matrix_row(FILE *f, const struct report_run *run,
-    const struct report_record *t)
+    const struct report_record *t, bool first)
 {
-	char key[1024];
+	char key[1024], slug[256];
 	const struct report_record *r;
 	size_t i;
 
-	fprintf(f, "<tr><th scope=\"row\"><span class=\"suite\">");
+	report_slug(slug, sizeof(slug), t->suite_dir);
+	if (first)
+		fprintf(f, "<tr id=\"suite-%s\">", slug);
+	else
+		fprintf(f, "<tr>");
+	fprintf(f, "<th scope=\"row\"><span class=\"suite\">");
 	report_esc(f, t->suite_dir);
 	fprintf(f, "/</span>");
 	report_esc(f, t->f[RF_ID]);
@@ -168,7 +177,8 @@ static void rp_matrix(FILE *f, const struct report_run *run)
 		    strcmp(prev->suite_dir, r->suite_dir) == 0 &&
 		    strcmp(prev->f[RF_ID], r->f[RF_ID]) == 0))
 			continue;
-		rp_matrix_row(f, run, r);
+		rp_matrix_row(f, run, r, prev == NULL ||
+		    strcmp(prev->suite_dir, r->suite_dir) != 0);
 		prev = r;
 	}
 	fprintf(f, "</tbody>\n</table>\n</section>\n");
@@ -221,7 +231,10 @@ int rs_run_page(const struct rs *s, const struct report_run *run)
 	fprintf(f, "</h1>\n<p class=\"meta\">From <code>");
 	report_esc(f, run->dir);
 	fprintf(f, "</code>: %zu records, %zu IUTs. <a href=\"junit.xml\">"
-	    "JUnit XML</a>.</p>\n", run->nrecs, run->niuts);
+	    "JUnit XML</a>. Each test's page links its capture and its "
+	    "Wireshark key tables (<code>." EVIDENCE_IKE_TABLE "</code>, "
+	    "<code>." EVIDENCE_ESP_TABLE "</code>) and says how to read the "
+	    "capture decrypted.</p>\n", run->nrecs, run->niuts);
 	if (rp_diff(f, s, run) < 0) {
 		fclose(f);
 		return -1;

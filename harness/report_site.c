@@ -1,4 +1,5 @@
-/* report_site: the static site. SITE/index.html lists the runs;
+/* report_site: the static site. SITE/index.html is the front page, one
+ * screen for a wall (report_wall.c); SITE/runs.html lists the runs;
  * SITE/RUN/index.html is a run (report_runpage.c); SITE/RUN/IUT/SUITE/
  * ID.html a test on one IUT (report_page.c) with its pcap and key table
  * copied beside it, so the site stands alone: file://, offline, no
@@ -51,15 +52,23 @@ int rs_close(const struct rs *s, FILE *f, const char *rel)
 	return 0;
 }
 
-void rs_head(FILE *f, const char *title, const char *root)
+void rs_head_class(FILE *f, const char *title, const char *root,
+    const char *cls)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
 	report_esc(f, title);
 	fprintf(f, "</title>\n<link rel=\"stylesheet\" href=\"%sstyle.css\">\n"
-	    "</head>\n<body>\n<nav><a href=\"%sindex.html\">all runs</a></nav>\n"
-	    "<main>\n", root, root);
+	    "</head>\n<body%s%s%s>\n<nav><a href=\"%sindex.html\">front page</a> "
+	    "&middot; <a href=\"%sruns.html\">all runs</a></nav>\n<main>\n",
+	    root, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", root,
+	    root);
+}
+
+void rs_head(FILE *f, const char *title, const char *root)
+{
+	rs_head_class(f, title, root, NULL);
 }
 
 void rs_foot(FILE *f)
@@ -152,6 +161,17 @@ void rs_counts(const struct report_run *run, const char *iut,
 	}
 }
 
+void rs_counts_text(FILE *f, const struct report_counts *c)
+{
+	unsigned n = 0, i;
+
+	for (i = 0; i < RV_COUNT; i++)
+		n += c->n[i];
+	fprintf(f, "%u script%s: %u pass, %u fail, %u skip, %u todo, %u error",
+	    n, n == 1 ? "" : "s", c->n[RV_PASS], c->n[RV_FAIL], c->n[RV_SKIP],
+	    c->n[RV_TODO], c->n[RV_ERROR]);
+}
+
 void rs_cell_link(FILE *f, const struct report_run *run,
     const struct report_record *r, const char *prefix)
 {
@@ -161,7 +181,17 @@ void rs_cell_link(FILE *f, const struct report_run *run,
 	rs_page_stem(run, rs_index_of(run, r), stem, sizeof(stem));
 	fprintf(f, "<a class=\"v v-%s\" href=\"%s", v, prefix);
 	report_esc(f, stem);
-	fprintf(f, ".html\">%s</a>", v);
+	fprintf(f, ".html\"");
+	if (r->f[RF_DEVIATION] != NULL) {
+		fprintf(f, " title=\"");
+		report_esc(f, r->f[RF_DEVIATION]);
+		fprintf(f, ": ");
+		report_esc(f, r->f[RF_DEVIATION_EVIDENCE]);
+		fprintf(f, "\"");
+	}
+	/* A deviation no check showed is not a todo like the others. */
+	fprintf(f, ">%s</a>", r->verdict == RV_TODO &&
+	    r->deviation == RD_NOT_SEEN ? "declared, not seen" : v);
 }
 
 /* ------------------------------------------------------------ index */
@@ -179,15 +209,15 @@ static void rs_index_row(FILE *f, const struct report_run *run,
 	fprintf(f, "</a>%s</td><td>%zu</td><td>%zu</td><td>",
 	    run == base ? " <em>(baseline)</em>" : "", run->niuts, run->nrecs);
 	report_svg_bar(f, &c);
-	fprintf(f, "</td><td class=\"num\">%u pass, %u fail, %u skip, %u todo, "
-	    "%u error%s</td></tr>\n", c.n[RV_PASS], c.n[RV_FAIL], c.n[RV_SKIP],
-	    c.n[RV_TODO], c.n[RV_ERROR], run->nbad ? " (unreadable records)" : "");
+	fprintf(f, "</td><td class=\"num\">");
+	rs_counts_text(f, &c);
+	fprintf(f, "%s</td></tr>\n", run->nbad ? " (unreadable records)" : "");
 }
 
 static int rs_index(const struct rs *s, struct report_run **runs,
     size_t nruns)
 {
-	FILE *f = rs_open(s, "index.html");
+	FILE *f = rs_open(s, "runs.html");
 	size_t i;
 
 	if (f == NULL)
@@ -200,7 +230,7 @@ static int rs_index(const struct rs *s, struct report_run **runs,
 		rs_index_row(f, runs[i], s->base);
 	fprintf(f, "</tbody>\n</table>\n");
 	rs_foot(f);
-	return rs_close(s, f, "index.html");
+	return rs_close(s, f, "runs.html");
 }
 
 /* Without reports/style.css the pages still need their style.css. */
@@ -258,5 +288,7 @@ int report_site_write(const struct report_site_opts *o,
 			if (rs_test_page(&s, runs[i], k) < 0)
 				return -1;
 	}
-	return rs_index(&s, runs, nruns);
+	if (rs_index(&s, runs, nruns) < 0)
+		return -1;
+	return rs_wall(&s, runs, nruns);
 }

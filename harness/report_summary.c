@@ -5,12 +5,6 @@
 
 #include "report_int.h"
 
-/* A small set of strings, in first-seen order, then sorted. */
-struct sset {
-	char **s;
-	size_t n;
-};
-
 static size_t sset_find(const struct sset *set, const char *s, size_t n)
 {
 	size_t i;
@@ -22,7 +16,7 @@ static size_t sset_find(const struct sset *set, const char *s, size_t n)
 }
 
 /* Adds s[0..n) if new; the index, or -1 when memory runs out. */
-static size_t sset_add(struct sset *set, const char *s, size_t n)
+size_t rs_sset_add(struct sset *set, const char *s, size_t n)
 {
 	size_t i = sset_find(set, s, n);
 	char **l;
@@ -39,7 +33,7 @@ static size_t sset_add(struct sset *set, const char *s, size_t n)
 	return set->n++;
 }
 
-static void sset_free(struct sset *set)
+void rs_sset_free(struct sset *set)
 {
 	size_t i;
 
@@ -49,7 +43,7 @@ static void sset_free(struct sset *set)
 }
 
 /* Natural order: "RFC 7296 2.9" before "RFC 7296 2.10". */
-static int natcmp(const void *a, const void *b)
+int rs_natcmp(const void *a, const void *b)
 {
 	const char *x = *(char *const *)a, *y = *(char *const *)b;
 
@@ -77,13 +71,7 @@ static void counts_cell(FILE *f, const struct report_counts *c)
 	    c->n[RV_ERROR]);
 }
 
-enum { PARTS_MAX = 32 };
-
-/* The groups of a record, as spans of its text. */
-typedef size_t (*parts_fn)(const struct report_record *r, const char **s,
-    size_t *n);
-
-static size_t parts_suite(const struct report_record *r, const char **s,
+size_t rs_parts_suite(const struct report_record *r, const char **s,
     size_t *n)
 {
 	s[0] = r->suite_dir;
@@ -92,13 +80,13 @@ static size_t parts_suite(const struct report_record *r, const char **s,
 }
 
 /* "RFC 7296 2.6, RFC 7296 3.10.1": one clause per comma, trimmed. */
-static size_t parts_rfc(const struct report_record *r, const char **s,
+size_t rs_parts_rfc(const struct report_record *r, const char **s,
     size_t *n)
 {
 	const char *p = r->f[RF_RFC] != NULL ? r->f[RF_RFC] : "";
 	size_t k = 0, len;
 
-	while (*p != '\0' && k < PARTS_MAX) {
+	while (*p != '\0' && k < RS_PARTS_MAX) {
 		while (*p == ' ' || *p == ',')
 			p++;
 		len = strcspn(p, ",");
@@ -114,12 +102,6 @@ static size_t parts_rfc(const struct report_record *r, const char **s,
 	}
 	return k;
 }
-
-struct groups {
-	struct sset names;
-	unsigned *tests;		/* distinct tests per group */
-	struct report_counts *c;	/* [group * niuts + iut] */
-};
 
 static bool same_test(const struct report_record *a,
     const struct report_record *b)
@@ -137,31 +119,31 @@ static size_t iut_index(const struct report_run *run, const char *iut)
 	return i;
 }
 
-static int groups_names(struct groups *g, const struct report_run *run,
-    parts_fn parts)
+static int groups_names(struct rs_groups *g, const struct report_run *run,
+    rs_parts_fn parts)
 {
-	const char *s[PARTS_MAX];
-	size_t n[PARTS_MAX], i, k, np;
+	const char *s[RS_PARTS_MAX];
+	size_t n[RS_PARTS_MAX], i, k, np;
 
 	for (i = 0; i < run->nrecs; i++) {
 		if (run->recs[i]->interop)
 			continue;
 		np = parts(run->recs[i], s, n);
 		for (k = 0; k < np; k++)
-			if (sset_add(&g->names, s[k], n[k]) == (size_t)-1)
+			if (rs_sset_add(&g->names, s[k], n[k]) == (size_t)-1)
 				return -1;
 	}
 	if (g->names.n > 0)
-		qsort(g->names.s, g->names.n, sizeof(char *), natcmp);
+		qsort(g->names.s, g->names.n, sizeof(char *), rs_natcmp);
 	return 0;
 }
 
-static int groups_fill(struct groups *g, const struct report_run *run,
-    parts_fn parts)
+int rs_groups_fill(struct rs_groups *g, const struct report_run *run,
+    rs_parts_fn parts)
 {
-	const char *s[PARTS_MAX];
+	const char *s[RS_PARTS_MAX];
 	const struct report_record *prev = NULL, *r;
-	size_t n[PARTS_MAX], i, k, np, gi, iut;
+	size_t n[RS_PARTS_MAX], i, k, np, gi, iut;
 	bool new_test;
 
 	if (groups_names(g, run, parts) < 0)
@@ -187,26 +169,27 @@ static int groups_fill(struct groups *g, const struct report_run *run,
 	return 0;
 }
 
-static void groups_free(struct groups *g)
+void rs_groups_free(struct rs_groups *g)
 {
-	sset_free(&g->names);
+	rs_sset_free(&g->names);
 	free(g->tests);
 	free(g->c);
 }
 
 static void groups_table(FILE *f, const struct report_run *run,
-    parts_fn parts, const char *id, const char *title, const char *what)
+    rs_parts_fn parts, const char *id, const char *title, const char *what)
 {
-	struct groups g = { { NULL, 0 }, NULL, NULL };
+	struct rs_groups g = { { NULL, 0 }, NULL, NULL };
 	size_t i, k;
 
 	fprintf(f, "<section id=\"%s\">\n<h2>%s</h2>\n", id, title);
-	if (groups_fill(&g, run, parts) < 0) {
+	if (rs_groups_fill(&g, run, parts) < 0) {
 		fprintf(f, "<p>out of memory</p>\n</section>\n");
-		groups_free(&g);
+		rs_groups_free(&g);
 		return;
 	}
-	fprintf(f, "<p>%zu %s tested. Cells: pass / fail / skip / todo / error."
+	fprintf(f, "<p>%zu %s tested. Cells: scripts that pass / fail / "
+	    "skip / todo / error."
 	    "</p>\n<table class=\"summary\">\n<thead><tr><th>%s</th><th>tests</th>",
 	    g.names.n, what, what);
 	for (k = 0; k < run->niuts; k++) {
@@ -224,13 +207,13 @@ static void groups_table(FILE *f, const struct report_run *run,
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</tbody>\n</table>\n</section>\n");
-	groups_free(&g);
+	rs_groups_free(&g);
 }
 
 void rs_summaries(FILE *f, const struct report_run *run)
 {
-	groups_table(f, run, parts_suite, "suites", "Per suite", "suites");
-	groups_table(f, run, parts_rfc, "clauses", "Per RFC clause", "clauses");
+	groups_table(f, run, rs_parts_suite, "suites", "Per suite", "suites");
+	groups_table(f, run, rs_parts_rfc, "clauses", "Per RFC clause", "clauses");
 }
 
 /* ------------------------------------------------------------ interop */
@@ -275,13 +258,13 @@ static void interop_table(FILE *f, const struct report_run *run,
 		r = run->recs[i];
 		if (!r->interop || strcmp(cs_name(r), cs) != 0)
 			continue;
-		(void)sset_add(&ini, r->f[RF_INTEROP_INIT], strlen(r->f[RF_INTEROP_INIT]));
-		(void)sset_add(&resp, r->f[RF_INTEROP_RESP], strlen(r->f[RF_INTEROP_RESP]));
+		(void)rs_sset_add(&ini, r->f[RF_INTEROP_INIT], strlen(r->f[RF_INTEROP_INIT]));
+		(void)rs_sset_add(&resp, r->f[RF_INTEROP_RESP], strlen(r->f[RF_INTEROP_RESP]));
 	}
 	if (ini.n > 0)
-		qsort(ini.s, ini.n, sizeof(char *), natcmp);
+		qsort(ini.s, ini.n, sizeof(char *), rs_natcmp);
 	if (resp.n > 0)
-		qsort(resp.s, resp.n, sizeof(char *), natcmp);
+		qsort(resp.s, resp.n, sizeof(char *), rs_natcmp);
 	fprintf(f, "<h3>");
 	report_esc(f, cs);
 	fprintf(f, "</h3>\n<table class=\"interop\">\n<thead><tr>"
@@ -301,8 +284,8 @@ static void interop_table(FILE *f, const struct report_run *run,
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</tbody>\n</table>\n");
-	sset_free(&ini);
-	sset_free(&resp);
+	rs_sset_free(&ini);
+	rs_sset_free(&resp);
 }
 
 void rs_interop(FILE *f, const struct report_run *run)
@@ -314,14 +297,14 @@ void rs_interop(FILE *f, const struct report_run *run)
 	    "implementation</h2>\n");
 	for (i = 0; i < run->nrecs; i++)
 		if (run->recs[i]->interop)
-			(void)sset_add(&cs, cs_name(run->recs[i]),
+			(void)rs_sset_add(&cs, cs_name(run->recs[i]),
 			    strlen(cs_name(run->recs[i])));
 	if (cs.n == 0)
 		fprintf(f, "<p>No interop records in this run.</p>\n");
 	if (cs.n > 0)
-		qsort(cs.s, cs.n, sizeof(char *), natcmp);
+		qsort(cs.s, cs.n, sizeof(char *), rs_natcmp);
 	for (i = 0; i < cs.n; i++)
 		interop_table(f, run, cs.s[i]);
 	fprintf(f, "</section>\n");
-	sset_free(&cs);
+	rs_sset_free(&cs);
 }

@@ -4,7 +4,9 @@
  * record (harness/RESULTS.md). Checks are written by run_check.c. */
 #include "run_esp_int.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,6 +148,19 @@ static const char *run_iut_version(const struct profile *prof)
 	return cached;
 }
 
+/* The deviation the profile declares for the script, as its TAP lines
+ * say it (# TODO CLAUSE: evidence), so that the report can show why a
+ * test is todo (issue 15.8). */
+static void run_record_deviation(struct run_ctx *c)
+{
+	const char *clause, *evidence;
+
+	if (profile_deviation(c->prof, c->s->id, &clause, &evidence) != 1)
+		return;
+	run_rec_str(c->rec, "deviation", clause);
+	run_rec_str(c->rec, "deviation-evidence", evidence);
+}
+
 static void run_record_header(struct run_ctx *c)
 {
 	const struct script_clause *cl;
@@ -178,6 +193,7 @@ static void run_record_header(struct run_ctx *c)
 	run_rec_str(c->rec, "profile", profile_path(c->prof));
 	run_rec_str(c->rec, "start", when);
 	run_rec_str(c->rec, "pcap", c->pcap_path);
+	run_record_deviation(c);
 }
 
 static void run_record_footer(struct run_ctx *c, enum run_verdict v,
@@ -193,23 +209,54 @@ static void run_record_footer(struct run_ctx *c, enum run_verdict v,
 	fprintf(c->rec, "end\n");
 }
 
-/* DIR/ID.record and DIR/ID.pcap; an id is a file name already, but a
- * slash in it would leave DIR. */
-static int run_paths(struct run_ctx *c, struct err *e)
+/* The name of a script's record, pcap and key tables: its folder and its
+ * file name without .ike, joined by _ (suites/ike_sa_init/
+ * response_header.ike: ike_sa_init_response_header), so that the
+ * scripts of one file name in several suites (three response_header.ike)
+ * keep their own files in one --out folder (issue 15.6). The folder is
+ * that of the real path, so the name does not depend on the current
+ * folder. Only [A-Za-z0-9._-] are kept (others become _), never a
+ * leading dot, so the name stays inside DIR. */
+static void run_record_name(const char *script, char *out, size_t size)
 {
-	char id[256];
+	char real[PATH_MAX], *base, *dir = NULL, *dot;
 	size_t i;
 
-	snprintf(id, sizeof(id), "%s", c->s->id);
-	for (i = 0; id[i] != '\0'; i++)
-		if (id[i] == '/' || (i == 0 && id[i] == '.'))
-			id[i] = '_';
+	if (realpath(script, real) == NULL)
+		snprintf(real, sizeof(real), "%s", script);
+	base = strrchr(real, '/');
+	if (base != NULL) {
+		*base++ = '\0';
+		dir = strrchr(real, '/');
+		dir = dir != NULL ? dir + 1 : real;
+		if (*dir == '\0' || strcmp(dir, ".") == 0 || strcmp(dir, "..") == 0)
+			dir = NULL;
+	} else {
+		base = real;
+	}
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base && strcmp(dot, ".ike") == 0)
+		*dot = '\0';
+	snprintf(out, size, "%.100s%s%.140s", dir != NULL ? dir : "",
+	    dir != NULL ? "_" : "", *base != '\0' ? base : "script");
+	for (i = 0; out[i] != '\0'; i++)
+		if (!isalnum((unsigned char)out[i]) && out[i] != '-' &&
+		    out[i] != '_' && (out[i] != '.' || i == 0))
+			out[i] = '_';
+}
+
+/* DIR/NAME.record and DIR/NAME.pcap (run_record_name). */
+static int run_paths(struct run_ctx *c, struct err *e)
+{
+	char name[256];
+
+	run_record_name(c->s->path, name, sizeof(name));
 	if (mkdir(c->o->out_dir, 0755) < 0 && errno != EEXIST)
 		return err_set(e, "%s: %s", c->o->out_dir, strerror(errno));
 	snprintf(c->pcap_path, sizeof(c->pcap_path), "%s/%s.pcap",
-	    c->o->out_dir, id);
+	    c->o->out_dir, name);
 	snprintf(c->rec_path, sizeof(c->rec_path), "%s/%s.record",
-	    c->o->out_dir, id);
+	    c->o->out_dir, name);
 	c->rec = fopen(c->rec_path, "w");
 	if (c->rec == NULL)
 		return err_set(e, "%s: %s", c->rec_path, strerror(errno));

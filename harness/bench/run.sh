@@ -9,6 +9,11 @@
 # esp_decap, and `openssl speed -aead` (IV, AAD, update, final, tag per
 # packet, as ESP does) for reference. Prints numbers, never fails on them.
 # BENCH_SECONDS (default 3) is the time per measurement.
+#
+# Then bench_record: the result-record reader on a 2.5 MB and a 10 MB
+# record (two shapes: many checks, one long block of lines), the two
+# times side by side and their ratio: about 4 when reading is linear
+# (16 or more when quadratic, as before issue 15.11).
 set -eu
 dir=${1:-build/bench}
 secs=${BENCH_SECONDS:-3}
@@ -74,4 +79,21 @@ for size in 1400 64; do
 			echo "  target $target: not met"
 		fi
 	fi
+done
+
+echo "result records, report_record_parse (fastest of repeated parses):"
+rec=$($pin "$dir/bench_record" -t "$secs" 2621440 10485760)
+for shape in checks lines; do
+	echo "$rec" | awk -v shape="$shape" '
+	$2 == shape { n++; size[n] = $3; t[n] = $4 }
+	END {
+		if (n != 2 || t[1] <= 0) {
+			printf "  %s: no numbers\n", shape
+			exit
+		}
+		printf "  %-7s %5.1f MB %8.4f s   %5.1f MB %8.4f s   RATIO %.2f" \
+		    " (size ratio %.2f; linear: about the same)\n", shape,
+		    size[1] / 1048576, t[1], size[2] / 1048576, t[2],
+		    t[2] / t[1], size[2] / size[1]
+	}'
 done

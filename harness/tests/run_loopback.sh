@@ -34,14 +34,14 @@ ok $([ $rc = 1 ] && echo 0) "no answer: exit 1 (got $rc)"
 grep -q '^not ok 1 - silent.ike:6 expect IKE_SA_INIT response$' "$OUT/tap"; ok $? "no answer: a not ok line naming the script line"
 grep -q '^  ---$' "$OUT/tap" && grep -q '^    - "RFC 7296 2.4"$' "$OUT/tap" &&
     grep -q 'expected a message within 300ms, actual nothing' "$OUT/tap" &&
-    grep -q "^  pcap: \"$OUT/silent.pcap\"" "$OUT/tap" && grep -q '^  \.\.\.$' "$OUT/tap"
+    grep -q "^  pcap: \"$OUT/scripts_silent.pcap\"" "$OUT/tap" && grep -q '^  \.\.\.$' "$OUT/tap"
 ok $? "YAML block: rfc, expected vs actual, pcap"
 grep -q '^1\.\.1$' "$OUT/tap"; ok $? "plan 1..1"
-[ -s "$OUT/silent.pcap" ]; ok $? "a pcap was written"
-grep -q '^verdict fail$' "$OUT/silent.record" && grep -q '^script harness/tests/scripts/silent.ike$' "$OUT/silent.record"
+[ -s "$OUT/scripts_silent.pcap" ]; ok $? "a pcap was written"
+grep -q '^verdict fail$' "$OUT/scripts_silent.record" && grep -q '^script harness/tests/scripts/silent.ike$' "$OUT/scripts_silent.record"
 ok $? "record: script and verdict fail"
 want=$(sha256sum harness/tests/scripts/silent.ike | cut -c1-64)
-grep -q "^script-sha256 $want\$" "$OUT/silent.record"
+grep -q "^script-sha256 $want\$" "$OUT/scripts_silent.record"
 ok $? "record: script-sha256 is the hash of the script file"
 
 run $S/quiet.ike; rc=$?
