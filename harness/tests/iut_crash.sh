@@ -8,7 +8,9 @@
 # The run must complete, give each of those scripts its own verdict
 # (`IUT crashed: ...`, `IUT hung: ...`, with charon's last log lines and
 # the evidence kept), restart charon, and run the scripts after each
-# against the new charon, which pass. Needs root, `ip netns` and
+# against the new charon, which pass. Then the same crash in a ci/matrix
+# run of two scripts: the first script's TAP is the crash verdict, its
+# evidence is kept, the second passes. Needs root, `ip netns` and
 # strongSwan (the adapter installs it), else SKIP.
 set -u
 TOP=${IKETEST_TOP:-.}
@@ -113,5 +115,38 @@ ok $? "the counts name two crashes"
 kill -0 "$pid2" 2>/dev/null
 [ $? != 0 ]
 ok $? "the hung charon (pid $pid2) was stopped"
+
+# ci/matrix, which shares the watching (harness/tests/lib/runner.sh)
+mkdir -p "$tmp/suite"
+cp "$silent" "$quick" "$tmp/suite/"
+mp=icm$(($$ % 1000))
+IKETEST_LAB_PREFIX=$mp IKETEST_RUNDIR=/run/iketest-$mp \
+    ci/matrix --iut strongswan --suite "$tmp/suite" --out "$tmp/out" \
+    >"$tmp/matrix" 2>&1 &
+runner=$!
+D=/run/iketest-$mp/strongswan
+pid3=$(wait_auth 1)
+ok $? "ci/matrix: charon initiated in the first script (pid ${pid3:-none})"
+sleep 1.5
+[ -n "$pid3" ] && kill -9 "$pid3"
+ok $? "SIGKILL charon (pid ${pid3:-none}) during the first script"
+wait "$runner"
+rc=$?
+runner=
+rm -rf "/run/iketest-$mp"
+[ "$rc" = 1 ]
+ok $? "ci/matrix completes and fails (exit $rc, want 1)"
+t=$(find "$tmp/out" -path '*/strongswan/tap/suite/*.tap' | sort)
+s1=$(echo "$t" | grep '/initiator_stops_after_response.tap$')
+s2=$(echo "$t" | grep '/ke_modp_one.tap$')
+grep -q "^not ok 1 - .*initiator_stops_after_response.ike (IUT crashed: pid $pid3 is gone" "$s1" 2>/dev/null &&
+    [ -s "$s1.iketest" ]
+ok $? "ci/matrix: the first script's TAP is the crash verdict, iketest's beside it"
+[ -s "$s2" ] && ! grep -q '^not ok' "$s2"
+ok $? "ci/matrix: the second script passes against the restarted charon"
+ev=$(sed -n 's/^matrix: # evidence: //p' "$tmp/matrix" | head -n 1)
+[ -n "$ev" ] && [ -s "$ev/iut-charon.log" ] && grep -q 'matrix: # IUT crashed: ' "$tmp/matrix"
+ok $? "ci/matrix: the crash, its evidence (${ev:-none}) and charon's last lines on stderr"
+[ "$fail" = 0 ] || sed 's/^/#   /' "$tmp/matrix"
 echo "1..$n"
 exit "$fail"
