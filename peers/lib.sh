@@ -235,7 +235,7 @@ pid_stopped() {
 #             control socket silent for STATUS_TIMEOUT seconds)
 #   logfiles  the daemon's log files, one a line (its log, its stdout and
 #             stderr), that a runner cuts per script
-STATUS_TIMEOUT=${IKETEST_STATUS_TIMEOUT:-5}
+STATUS_TIMEOUT=${IKETEST_STATUS_TIMEOUT:-10}
 
 # print_pid: the pid verb, from $PIDFILE.
 print_pid() {

@@ -56,6 +56,11 @@ runner=$!
 # the runner's lab prefix and run directory (suites_against.sh)
 D=/run/iketest-icr$((runner % 1000))/strongswan
 
+# alive PID: 0 while PID runs (a zombie, not yet waited for, is gone).
+alive() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # wait_auth N: until charon's log shows its Nth IKE_AUTH request (the
 # script's initiation is through), at most 60 s; prints charon's pid.
 wait_auth() {
@@ -67,7 +72,7 @@ wait_auth() {
 			echo "$p"
 			return 0
 		fi
-		kill -0 "$runner" 2>/dev/null || return 1
+		alive "$runner" || return 1
 		sleep 0.1
 		i=$((i + 1))
 	done

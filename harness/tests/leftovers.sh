@@ -71,6 +71,11 @@ lab_ns() {
 	ip netns list 2>/dev/null | awk -v p="$1-" 'index($1, p) == 1 { print $1 }'
 }
 
+# alive PID: 0 while PID runs (a zombie, not yet waited for, is gone).
+alive() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # descendants PID: PID and every process below it.
 descendants() {
 	ps -eo pid=,ppid= | awk -v root="$1" '
@@ -104,7 +109,7 @@ record() {
 midrun() {
 	i=0
 	while [ $i -lt 900 ]; do
-		kill -0 "$2" 2>/dev/null || return 1
+		alive "$2" || return 1
 		for p in $(ip netns pids "$1-h" 2>/dev/null); do
 			if { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q ' run --profile '; then
 				sleep 1
@@ -123,14 +128,13 @@ midrun() {
 leftovers() {
 	i=0
 	while :; do
-		alive=
+		left_p=
 		for p in $(cat "$2"); do
-			if kill -0 "$p" 2>/dev/null &&
-			    ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; then
-				alive="$alive $p($({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | cut -c1-60))"
+			if alive "$p"; then
+				left_p="$left_p $p($({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | cut -c1-60))"
 			fi
 		done
-		[ -z "$alive" ] || [ $i -ge 50 ] && break
+		[ -z "$left_p" ] || [ $i -ge 50 ] && break
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -139,7 +143,7 @@ leftovers() {
 	links=$(comm -13 "$tmp/veth.before" "$tmp/veth.after" | tr '\n' ' ')
 	[ -z "$ns" ] || echo "namespaces: $ns"
 	[ -z "$links" ] || echo "host veth links: $links"
-	[ -z "$alive" ] || echo "processes:$alive"
+	[ -z "$left_p" ] || echo "processes:$left_p"
 }
 
 down() {

@@ -32,17 +32,25 @@
 # has `child` in its clean-up.
 
 RUNNER_TIMEOUT=${IKETEST_SCRIPT_TIMEOUT:-600}
+# an adapter verb against a hung IUT (swanctl on a stopped charon) would
+# wait for ever
+RUNNER_ADAPTER_TIMEOUT=${IKETEST_ADAPTER_TIMEOUT:-120}
 runner_rc=0
 runner_iut=
 
 # runner_adapter ADAPTER LOG VERB [ARGS]: one adapter verb, its output
-# appended to LOG after a header line; returns the verb's exit status.
+# appended to LOG after a header line, killed after
+# $IKETEST_ADAPTER_TIMEOUT seconds (default 120); returns the verb's exit
+# status (124: killed).
 runner_adapter() {
 	ra_ad=$1 ra_log=$2
 	shift 2
 	echo "--- $(date -u +%H:%M:%S) adapter $*" >>"$ra_log"
 	ra_rc=0
-	"$ra_ad" "$@" >>"$ra_log" 2>&1 </dev/null || ra_rc=$?
+	timeout -k 5 "$RUNNER_ADAPTER_TIMEOUT" "$ra_ad" "$@" \
+	    >>"$ra_log" 2>&1 </dev/null || ra_rc=$?
+	[ "$ra_rc" != 124 ] ||
+	    echo "--- adapter $1 killed after $RUNNER_ADAPTER_TIMEOUT s" >>"$ra_log"
 	return "$ra_rc"
 }
 
