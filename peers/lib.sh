@@ -16,7 +16,8 @@
 #    each error naming FILE:LINE; a wrong registry stops the sourcing script.
 #
 # 2. Helpers the adapters share: die/log ($prog), lab_env ($LAB, $SLOT),
-#    running ($PIDFILE), pid_alive, profile_get, join, is_aead.
+#    running ($PIDFILE), pid_alive, pid_stopped, print_pid, check_stopped
+#    (the pid and status verbs), profile_get, join, is_aead.
 
 IKETEST_PEERS=${IKETEST_PEERS:-$top/peers}
 # "name short slot unmet needs" lines in slot order (unmet: the needs this
@@ -213,6 +214,43 @@ running() {
 	pid=$(cat "$PIDFILE")
 	case $pid in '' | *[!0-9]*) return 1 ;; esac
 	pid_alive "$pid"
+}
+
+# pid_stopped PID: 0 when PID is stopped (SIGSTOP, a debugger: state T or
+# t), a process that runs but can answer nothing.
+pid_stopped() {
+	case $(cut -d")" -f2- "/proc/$1/stat" 2>/dev/null) in
+	" T"* | " t"*) return 0 ;;
+	esac
+	return 1
+}
+
+# The adapters' `pid` and `status` contract, which the suite runners
+# (harness/tests/lib/runner.sh) read to notice an IUT that crashed or hung
+# during a script:
+#   pid       print the daemon's pid (the pid file's); exit 1 when it does
+#             not run
+#   status    exit 0 alive and answering, 1 not running (crashed or
+#             stopped), 4 running but not answering (hung: stopped, or its
+#             control socket silent for STATUS_TIMEOUT seconds)
+#   logfiles  the daemon's log files, one a line (its log, its stdout and
+#             stderr), that a runner cuts per script
+STATUS_TIMEOUT=${IKETEST_STATUS_TIMEOUT:-10}
+
+# print_pid: the pid verb, from $PIDFILE.
+print_pid() {
+	running || return 1
+	cat "$PIDFILE"
+}
+
+# check_stopped NAME: the status verb's answer for a daemon that runs but is
+# stopped (exit 4 with the reason), else nothing (return 0).
+check_stopped() {
+	pid=$(cat "$PIDFILE")
+	if pid_stopped "$pid"; then
+		echo "$1: hung: pid $pid is stopped (state T), it answers nothing"
+		exit 4
+	fi
 }
 
 # profile_get FILE SECTION KEY: the value, comments stripped and $NAME words

@@ -5,8 +5,18 @@
 #
 # One TAP line per script: ok for pass, skip (with its reason) and a
 # declared deviation that was not seen; `not ok # TODO` for a declared
-# deviation that was seen; `not ok` with the first failing checks for a
-# fail or an error, which fails the test. The counts go to stderr. Needs
+# deviation that was seen; `not ok` for a fail or an error, which fails the
+# test, and `not ok N - SCRIPT (IUT crashed: ...)` (or hung) when the IUT
+# died during the script: it is restarted for the next one (the watching is
+# harness/tests/lib/runner.sh's, shared with ci/matrix). A failed script's
+# evidence (record, pcap, key tables, its TAP, its run.log and adapter.log,
+# what the IUT logged meanwhile) is kept in a folder under
+# $IKETEST_EVIDENCE_DIR (default build/evidence/IUT-TIME-PID/N-SCRIPT), whose
+# path, the first failing checks and a sanitizer report's first lines
+# follow the `not ok` line as `# ` lines, on stdout and on stderr (prove
+# shows a test's stderr, not its comments). A passing script's evidence is
+# deleted. The counts go to stderr. $IKETEST_SCRIPTS (paths, space
+# separated) runs those scripts instead of suites/*/*.ike. Needs
 # root and `ip netns`, else SKIP with the reason. IUT's lab slot comes from
 # the registry (peers/IUT/peer.conf, read by peers/lib.sh). The lab gets its own
 # prefix and run directory, so that it never meets another lab on the
@@ -21,6 +31,7 @@ iut=$1 prefix=$2
 cd "${IKETEST_TOP:-.}" || exit 1
 top=$(pwd) prog=suites_against.sh
 . peers/lib.sh
+. harness/tests/lib/runner.sh
 slot=$(peer_short "$iut") || {
 	echo "1..1"
 	echo "not ok 1 - $iut is in the registry ($(peers_words))"
@@ -42,6 +53,9 @@ IKETEST_RUNDIR=/run/iketest-$IKETEST_LAB_PREFIX
 IKETEST=$(cd "$(dirname "$IKETEST")" && pwd)/$(basename "$IKETEST")
 export IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST
 OUT=$(mktemp -d "/tmp/iketest-$iut.XXXXXX") || exit 1
+# The evidence of each failed script is kept here (made at the first).
+EVIDENCE=${IKETEST_EVIDENCE_DIR:-$top/build/evidence}/$iut-$(date -u +%Y%m%dT%H%M%SZ)-$$
+case $EVIDENCE in /*) ;; *) EVIDENCE=$top/$EVIDENCE ;; esac
 ADAPTER=peers/$iut/adapter
 PROFILE=peers/$iut/profile.conf
 started=
@@ -87,21 +101,40 @@ set -a
 eval "$(ci/lab env "$slot")"
 set +a
 
-n=0 pass=0 fail=0 skip=0 todo=0
-for f in suites/*/*.ike; do
+# failed N DESCRIPTION SCRIPT DIR: the `not ok` line of a failed script and
+# its diagnostics (the evidence kept, the first failing checks), on stdout
+# and again on stderr, which prove shows (it hides a test's comments); the
+# script's DIR is kept under $EVIDENCE.
+failed() {
+	ev=$EVIDENCE/$(printf %03d "$1")-$(echo "${3#suites/}" | sed 's/\.ike$//' | tr / _)
+	mkdir -p "$EVIDENCE"
+	rm -rf "$ev"
+	mv "$4" "$ev"
+	{
+		echo "not ok $1 - $2"
+		runner_diag "$ev" "$ev"
+	} >"$OUT/failed"
+	cat "$OUT/failed"
+	sed "1s/^/# $iut: /" "$OUT/failed" >&2
+}
+
+n=0 pass=0 fail=0 skip=0 todo=0 crash=0
+# shellcheck disable=SC2086 # a list of paths, split on purpose
+for f in ${IKETEST_SCRIPTS:-suites/*/*.ike}; do
 	[ -e "$f" ] || continue
 	# suites/examples illustrates the language; it is not a suite.
 	case $f in suites/examples/*) continue ;; esac
 	n=$((n + 1))
-	tap=$OUT/$(echo "$f" | tr / _).tap
-	"$ADAPTER" terminate >>"$OUT/adapter.log" 2>&1
-	# in the background so that a signal reaches the trap at once
-	ip netns exec "$HARNESS_NS" "$IKETEST" run --profile "$PROFILE" \
-	    --out "$OUT/records" "$f" >"$tap" 2>>"$OUT/run.log" &
-	child=$!
-	wait "$child"
-	rc=$?
-	child=
+	d=$OUT/script
+	rm -rf "$d"
+	runner_script "$ADAPTER" "$PROFILE" "$f" "$d"
+	rc=$runner_rc
+	tap=$d/tap
+	if [ -n "$runner_iut" ]; then
+		fail=$((fail + 1)) crash=$((crash + 1))
+		failed "$n" "$f ($runner_iut)" "$f" "$d"
+		continue
+	fi
 	if grep -q '^1\.\.0 # SKIP' "$tap"; then
 		skip=$((skip + 1))
 		echo "ok $n - $f # SKIP $(sed -n 's/^1\.\.0 # SKIP //p' "$tap")"
@@ -126,11 +159,10 @@ for f in suites/*/*.ike; do
 		echo "ok $n - $f"
 	else
 		fail=$((fail + 1))
-		echo "not ok $n - $f (iketest run exit $rc)"
-		grep -E '^(not ok|Bail out)|^  checks:|^    [a-zA-Z]' "$tap" |
-		    head -n 12 | sed 's/^/# /'
+		failed "$n" "$f (iketest run exit $rc)" "$f" "$d"
 	fi
 done
-echo "# $iut: $n scripts: pass $pass, fail $fail, skip $skip, todo $todo" >&2
+echo "# $iut: $n scripts: pass $pass, fail $fail (IUT crashed or hung: $crash), skip $skip, todo $todo" >&2
+[ "$fail" = 0 ] || echo "# $iut: evidence of the failed scripts: $EVIDENCE" >&2
 echo "1..$n"
 [ "$fail" = 0 ]
