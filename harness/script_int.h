@@ -123,12 +123,5 @@ int sp_header_role(struct script_parser *p, const struct script_tok *kw);
 int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah);
 int sp_parse_nat(struct script_parser *p, struct script_event *ev);
 int sp_parse_counters(struct script_parser *p, struct script_iut *u);
-/* The closest of words[] to w within a small edit distance, or NULL. */
-const char *script_suggest(const char *w, size_t len,
-    const char *const *words);
-/* The same over a table of rows, each starting with its word, ended by a
- * NULL word; stride is the size of a row. */
-const char *script_suggest_rows(const char *w, size_t len, const void *rows,
-    size_t stride);
 
 #endif

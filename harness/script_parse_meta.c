@@ -169,7 +169,7 @@ static int parse_need(struct script_parser *p)
 		if (sp_tok_is_word(sec, need_sections[i]))
 			break;
 	if (need_sections[i] == NULL) {
-		hint = script_suggest(sec->start, sec->len, need_sections);
+		hint = names_suggest(sec->start, sec->len, need_sections);
 		return sp_err(p, sec, "unknown profile section `%.*s' in needs%s%s%s",
 		    (int)sec->len, sec->start, hint ? " (did you mean `" : "",
 		    hint ? hint : "", hint ? "'?)" : "");

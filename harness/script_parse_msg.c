@@ -331,7 +331,7 @@ static bool needs_type(const struct pl_spec *sp)
 /* "did you mean" over the payload names a script writes. */
 static const char *spec_suggest(const struct script_tok *t)
 {
-	return script_suggest_rows(t->start, t->len, codec_script_payloads,
+	return names_suggest_rows(t->start, t->len, codec_script_payloads,
 	    sizeof(codec_script_payloads[0]));
 }
 
