@@ -236,3 +236,29 @@ const char *names_suggest_table(enum names_table t, const char *w,
 		suggest_try(w, len, e[i].name, &best, &best_d);
 	return best;
 }
+
+bool names_encr_keylen_ok(unsigned transform, unsigned bits)
+{
+	switch (transform) {
+	case ENCR_AES_CBC:		/* RFC 3602 */
+	case ENCR_AES_CTR:		/* RFC 3686 */
+	case ENCR_AES_CCM_8:		/* RFC 4309 */
+	case ENCR_AES_CCM_12:
+	case ENCR_AES_CCM_16:
+	case ENCR_AES_GCM_8:		/* RFC 4106 */
+	case ENCR_AES_GCM_12:
+	case ENCR_AES_GCM_16:
+	case ENCR_NULL_AUTH_AES_GMAC:	/* RFC 4543 */
+	case ENCR_CAMELLIA_CBC:		/* RFC 5529 */
+	case ENCR_CAMELLIA_CTR:
+	case ENCR_CAMELLIA_CCM_8:
+	case ENCR_CAMELLIA_CCM_12:
+	case ENCR_CAMELLIA_CCM_16:
+		return bits == 0 || bits == 128 || bits == 192 || bits == 256;
+	case ENCR_RC5:			/* RFC 2451: variable, in bytes */
+	case ENCR_BLOWFISH:
+	case ENCR_CAST:
+		return bits % 8 == 0 && bits <= 2040;
+	}
+	return bits == 0;	/* fixed key sizes (3DES, ChaCha20, NULL) */
+}

@@ -100,4 +100,11 @@ const char *names_suggest_rows(const char *w, size_t len, const void *rows,
 const char *names_suggest_table(enum names_table t, const char *w,
     size_t len);
 
+/* Whether ENCR transform encr takes a Key Length attribute of bits (0:
+ * none written). RFC 7296 3.3.5: only variable-length ciphers carry one;
+ * AES and Camellia modes take 128, 192 or 256 (RFC 3602, 3686, 4106,
+ * 4309, 4543, 5529); fixed-size ciphers (3DES, ChaCha20-Poly1305 per RFC
+ * 7634 2, NULL) take none. */
+bool names_encr_keylen_ok(unsigned encr, unsigned bits);
+
 #endif

@@ -124,4 +124,8 @@ int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah);
 int sp_parse_nat(struct script_parser *p, struct script_event *ev);
 int sp_parse_counters(struct script_parser *p, struct script_iut *u);
 
+/* script_check.c: a field path against the codec's tables. 0, or -1 with
+ * "path `P': ..." in e and *at the offset in path of the bad part. */
+int sp_check_path(const char *path, size_t *at, struct err *e);
+
 #endif

@@ -4,10 +4,12 @@
 #include "script_int.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
 #include "codec.h"
+#include "err.h"
 #include "names.h"
 
 /* ------------------------------------------------------------------ */
@@ -174,10 +176,27 @@ static int path_segment(struct script_parser *p, char *buf, size_t *n)
 	return 0;
 }
 
+/* The path against the codec, the error at the token of its bad part
+ * (the tokens of a path touch, so an offset in the text is one in the
+ * source). */
+static int check_path(struct script_parser *p, size_t first,
+    const char *path)
+{
+	struct err e;
+	size_t at, i;
+
+	if (sp_check_path(path, &at, &e) == 0)
+		return 0;
+	for (i = first; i + 1 < p->i &&
+	    p->t[i + 1].start - p->t[first].start <= (ptrdiff_t)at; i++)
+		;
+	return sp_err(p, &p->t[i], "%s", e.text);
+}
+
 int sp_path(struct script_parser *p, const char **out)
 {
 	char buf[PATH_MAX_TEXT];
-	size_t n = 0;
+	size_t n = 0, first = p->i;
 	struct script_tok *d;
 
 	buf[0] = '\0';
@@ -191,6 +210,8 @@ int sp_path(struct script_parser *p, const char **out)
 		    path_segment(p, buf, &n) < 0)
 			return -1;
 	}
+	if (check_path(p, first, buf) < 0)
+		return -1;
 	if ((*out = script_arena_strndup(p->a, buf, n)) == NULL)
 		return sp_err(p, d, "out of memory");
 	return 0;
