@@ -161,16 +161,18 @@ enum script_matcher_kind {
 	SCRIPT_M_NOTHING_ELSE,	/* nothing else */
 	SCRIPT_M_SAME_BYTES,	/* same bytes as $msg */
 	SCRIPT_M_EITHER,	/* either (...) or (...) */
+	SCRIPT_M_COUNT,		/* count KE = 1: how many such payloads */
 };
 
 struct script_group;
 
 struct script_matcher {
 	enum script_matcher_kind kind;
-	struct script_payload *payload;	/* PRESENT, ABSENT, *_OFFERED, ORDER */
+	struct script_payload *payload;	/* PRESENT, ABSENT, *_OFFERED, ORDER,
+					 * COUNT */
 	const char *path;		/* COMPARE */
-	enum script_cmp cmp;
-	struct script_value *value;
+	enum script_cmp cmp;		/* COMPARE, COUNT */
+	struct script_value *value;	/* COMPARE; COUNT: a NUMBER */
 	const char *var;		/* SAME_BYTES */
 	struct script_group *groups;	/* EITHER */
 	struct script_matcher *next;

@@ -760,6 +760,31 @@ static int parse_offered(struct script_parser *p, struct script_matcher *m)
 	return 0;
 }
 
+/* count PAYLOAD CMP N: how many payloads of the view match PAYLOAD (as a
+ * presence matcher would), e.g. count KE = 1, count N(COOKIE) <= 1. */
+static int parse_count(struct script_parser *p, struct script_matcher *m)
+{
+	struct script_tok *kw = sp_next(p), *t;
+
+	m->kind = SCRIPT_M_COUNT;
+	if (sp_is(p, TOK_LPAREN) && !sp_peek(p)->space_before)
+		return sp_err(p, kw, "the count matcher is `count KE = 1' (the payload after a blank, no parentheses around it)");
+	if (!sp_is(p, TOK_WORD))
+		return sp_err(p, sp_peek(p), "expected a payload to count: count KE = 1");
+	if (parse_payload(p, true, &m->payload) < 0)
+		return -1;
+	t = sp_peek(p);
+	if (parse_cmp(p, &m->cmp) < 0)
+		return sp_err(p, t, "expected a comparison after count %s: = != < <= > >=",
+		    m->payload->name);
+	t = sp_peek(p);
+	if (sp_value(p, false, &m->value) < 0)
+		return -1;
+	if (m->value->kind != SCRIPT_V_NUMBER || m->value->num > 65535)
+		return sp_err(p, t, "a count is a number (0..65535): count KE = 1");
+	return 0;
+}
+
 static int parse_matcher(struct script_parser *p, struct script_matcher **out)
 {
 	struct script_tok *t = sp_peek(p), *after;
@@ -796,6 +821,8 @@ static int parse_matcher(struct script_parser *p, struct script_matcher **out)
 		m->kind = SCRIPT_M_EITHER;
 		return parse_either(p, m);
 	}
+	if (sp_is_word(p, "count"))
+		return parse_count(p, m);
 	after = &p->t[path_end(p)];
 	if (after->kind >= TOK_EQ && after->kind <= TOK_GE) {
 		m->kind = SCRIPT_M_COMPARE;
