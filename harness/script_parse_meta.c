@@ -111,9 +111,13 @@ static int need_value(struct script_parser *p, struct script_need *nd,
 		    sp_tok_desc(t, buf, sizeof(buf)));
 	s = sp_peek_at(p, 1);
 	k = sp_peek_at(p, 2);
-	if (table >= 0 && names_parse(table, t->start, t->len, &v) < 0)
-		return sp_err(p, t, "`%.*s' is not a known %s", (int)t->len,
-		    t->start, names_title(table));
+	if (table >= 0 && names_parse(table, t->start, t->len, &v) < 0) {
+		const char *hint = names_suggest_table(table, t->start, t->len);
+
+		return sp_err(p, t, "`%.*s' is not a known %s%s%s%s", (int)t->len,
+		    t->start, names_title(table), hint ? " (did you mean `" : "",
+		    hint ? hint : "", hint ? "'?)" : "");
+	}
 	if (strcmp(nd->section, "iut") == 0 && strcmp(nd->key, "roles") == 0 &&
 	    !sp_tok_is_word(t, "initiator") && !sp_tok_is_word(t, "responder"))
 		return sp_err(p, t, "iut.roles is initiator or responder");

@@ -370,8 +370,11 @@ static int check_word(struct script_parser *p, const struct script_value *v,
 	if (v->kind == SCRIPT_V_WORD &&
 	    names_parse(table, v->text, v->len, &x) < 0) {
 		struct script_tok t = { .line = v->pos.line, .col = v->pos.col };
-		return sp_err(p, &t, "`%s' is not a known %s (%s)", v->text,
-		    names_title(table), what);
+		const char *hint = names_suggest_table(table, v->text, v->len);
+
+		return sp_err(p, &t, "`%s' is not a known %s (%s)%s%s%s", v->text,
+		    names_title(table), what, hint ? " (did you mean `" : "",
+		    hint ? hint : "", hint ? "'?)" : "");
 	}
 	if (v->kind == SCRIPT_V_STRING) {
 		struct script_tok t = { .line = v->pos.line, .col = v->pos.col };
@@ -469,9 +472,16 @@ static int parse_transform(struct script_parser *p, struct script_transform **ou
 			x->id = id;
 			found++;
 		}
-	if (found == 0)
-		return sp_err(p, t, "unknown transform `%.*s'", (int)t->len,
-		    t->start);
+	if (found == 0) {
+		const char *hint = NULL;
+
+		for (type = TT_ENCR; type <= TT_ESN && hint == NULL; type++)
+			hint = names_suggest_table(codec_transform_id_names(type),
+			    t->start, t->len);
+		return sp_err(p, t, "unknown transform `%.*s'%s%s%s", (int)t->len,
+		    t->start, hint ? " (did you mean `" : "", hint ? hint : "",
+		    hint ? "'?)" : "");
+	}
 	if (found > 1)
 		return sp_err(p, t, "`%.*s' names transforms of several types: write INTEG_%.*s or DH_%.*s",
 		    (int)t->len, t->start, (int)t->len, t->start, (int)t->len,
