@@ -408,15 +408,19 @@ static int parse_arg(struct script_parser *p, const struct pl_spec *sp,
 	    !(first || positional_many(sp))) {
 		return sp_err(p, t, "%s takes key=value arguments here", sp->name);
 	}
+	key = arg_key(sp, a);
+	ks = codec_key_find(sp->st, key);
 	tail = &a->values;
 	do {
 		if (sp_value(p, matching, tail) < 0)
 			return -1;
 		tail = &(*tail)->next;
 	} while (!sp_is(p, TOK_COMMA) && !sp_is(p, TOK_RPAREN) &&
-	    a->key == NULL);
-	key = arg_key(sp, a);
-	ks = codec_key_find(sp->st, key);
+	    (a->key == NULL || (ks != NULL && ks->many && !matching)));
+	if (matching && a->key != NULL && ks != NULL && ks->many &&
+	    !sp_is(p, TOK_COMMA) && !sp_is(p, TOK_RPAREN))
+		return sp_err(p, sp_peek(p), "a matcher names one %s per payload: %s(%s=A), %s(%s=B) both hold when one payload has both",
+		    key, sp->name, key, sp->name, key);
 	table = ks != NULL ? codec_key_names(sp->st, ks) : -1;
 	if (table >= 0 && check_word(p, a->values, table, key) < 0)
 		return -1;

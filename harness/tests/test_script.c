@@ -544,6 +544,46 @@ static void lint_scripts(void)
 	}
 }
 
+/* D(spi=A B): several SPIs in one Delete (RFC 7296 3.11), kept in order;
+ * a matcher names one SPI per D. */
+static void delete_spis(void)
+{
+	static const char src[] = H
+	    "let $a = 0x01020304\n"
+	    "establish child\n"
+	    "send INFORMATIONAL request: SK(D(proto=ESP, spi=$a 0x05060708 0x090a0b0c))\n"
+	    "expect INFORMATIONAL response: D(spi=0x01), D(spi=0x02)\n";
+	static const char bad[] = H
+	    "establish child\n"
+	    "expect INFORMATIONAL response: D(spi=0x01 0x02)\n";
+	struct err e;
+	struct script *s = parse_str("dspi.ike", src, &e);
+	const struct script_arg *a;
+	const struct script_value *v;
+	size_t n = 0;
+	char *p;
+
+	if (!ok(s != NULL, "several SPIs in one D parse")) {
+		diag("%s", e.text);
+		return;
+	}
+	a = s->events->next->next->u.send.payloads->inner->args->next;
+	for (v = a != NULL ? a->values : NULL; v != NULL; v = v->next)
+		n++;
+	ok(a != NULL && strcmp(a->key, "spi") == 0 && n == 3 &&
+	    a->values->kind == SCRIPT_V_VAR, "three SPIs in the tree, in order");
+	p = script_print_string(s);
+	ok(p != NULL && strstr(p, "D(proto=ESP, spi=$a 0x05060708 0x090a0b0c)") != NULL,
+	    "several SPIs printed");
+	free(p);
+	script_free(s);
+	round_trip("dspi.ike", src);
+	s = parse_str("dspi.ike", bad, &e);
+	ok(s == NULL && strcmp(e.text, "dspi.ike:4:43: a matcher names one spi per payload: D(spi=A), D(spi=B) both hold when one payload has both") == 0,
+	    "a matcher names one SPI per D: %s", e.text);
+	script_free(s);
+}
+
 /* count PAYLOAD CMP N: in the tree, printed, and round-tripped. */
 static void count_matcher(void)
 {
@@ -753,6 +793,7 @@ int main(void)
 	bad_scripts();
 	lint_scripts();
 	count_matcher();
+	delete_spis();
 	limits();
 	or_silence();
 	silence_except();
