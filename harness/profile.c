@@ -142,12 +142,12 @@ static const struct profile_key *key_find(const char *section,
 	return best;
 }
 
-bool profile_key_known(const char *section, const char *key)
+bool profile_key_known(const char *section, const char *key,
+    const char **hint)
 {
-	const char *hint;
-
+	*hint = NULL;
 	return strcmp(section, "deviations") == 0 ||
-	    key_find(section, key, &hint) != NULL;
+	    key_find(section, key, hint) != NULL;
 }
 
 int profile_alg_table(const char *section, const char *key)

@@ -80,8 +80,10 @@ int profile_deviation_at(const struct profile *p, size_t i,
     const char **script_id, int *line);
 
 /* Whether section.key is a key profiles may hold (any key of
- * [deviations]). */
-bool profile_key_known(const char *section, const char *key);
+ * [deviations]); when not, *hint is the nearest key of the section or
+ * NULL. */
+bool profile_key_known(const char *section, const char *key,
+    const char **hint);
 
 /* The line of section.key in the file, 0 when absent. */
 int profile_line(const struct profile *p, const char *section,

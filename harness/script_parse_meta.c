@@ -182,6 +182,11 @@ static int parse_need(struct script_parser *p)
 	    (nd->section = sp_text(p, sec)) == NULL ||
 	    (nd->key = sp_text(p, key)) == NULL)
 		return -1;
+	/* A need no profile can hold would skip the script everywhere. */
+	if (!profile_key_known(nd->section, nd->key, &hint))
+		return sp_err(p, key, "unknown profile key `%s' in [%s]%s%s%s",
+		    nd->key, nd->section, hint ? " (did you mean `" : "",
+		    hint ? hint : "", hint ? "'?)" : "");
 	nd->pos = sp_pos(sec);
 	p->i += 3;
 	if (sp_accept(p, TOK_EQ) && need_values(p, nd) < 0)

@@ -500,6 +500,10 @@ static const struct bad bads[] = {
 	  "bad.ike:4:13: path `hdr.spi_x': the IKE header has no field `spi_x' (did you mean `spi_i'?)" },
 	{ H "expect IKE_SA_INIT: natd.sauce = match\n",
 	  "bad.ike:3:21: path `natd.sauce': natd.source or natd.destination" },
+	{ "test \"t\"\nrfc 7296 2.1\nneeds capabilities.cokies\nwait 1s\n",
+	  "bad.ike:3:20: unknown profile key `cokies' in [capabilities] (did you mean `cookies'?)" },
+	{ "test \"t\"\nrfc 7296 2.1\nneeds timers.retrasmit\nwait 1s\n",
+	  "bad.ike:3:14: unknown profile key `retrasmit' in [timers] (did you mean `retransmit'?)" },
 	/* issue 15.5, 15.12: the count matcher */
 	{ H "expect IKE_SA_INIT: count(KE) = 1\n",
 	  "bad.ike:3:21: the count matcher is `count KE = 1' (the payload after a blank, no parentheses around it)" },
