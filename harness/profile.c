@@ -23,15 +23,18 @@ struct profile_entry {
 	char *clause, *evidence;	/* [deviations] */
 };
 
+static const char *const sections[] = {
+	"iut", "addresses", "auth", "ike", "esp", "ah", "timers",
+	"capabilities", "deviations", NULL,
+};
+
+enum { PROFILE_SECTIONS = sizeof(sections) / sizeof(sections[0]) - 1 };
+
 struct profile {
 	char *path;
 	struct profile_entry *v;
 	size_t n, cap;
-};
-
-static const char *const sections[] = {
-	"iut", "addresses", "auth", "ike", "esp", "ah", "timers",
-	"capabilities", "deviations", NULL,
+	int section_line[PROFILE_SECTIONS];	/* its [header], 0 if none */
 };
 
 /* What a value must be. Words starting with `$' are lab variables,
@@ -462,9 +465,11 @@ static bool key_char(char c)
 	    c == '/';
 }
 
-static int parse_section(const char *path, int line, const char *s,
+static int parse_section(struct profile *p, int line, const char *s,
     size_t n, char **section, struct err *e)
 {
+	const char *path = p->path;
+
 	size_t i;
 
 	if (n < 2 || s[n - 1] != ']')
@@ -483,6 +488,8 @@ static int parse_section(const char *path, int line, const char *s,
 		return err_set(e, "%s:%d: unknown section [%.*s] (known: iut addresses auth ike esp ah timers capabilities deviations)",
 		    path, line, (int)(n - 2 > 40 ? 40 : n - 2), s + 1);
 	}
+	if (p->section_line[i] == 0)
+		p->section_line[i] = line;
 	free(*section);
 	if ((*section = dup_range(s + 1, n - 2)) == NULL)
 		return err_set(e, "%s:%d: out of memory", path, line);
@@ -563,18 +570,18 @@ static int parse_line(struct profile *p, int line, const char *s, size_t n,
 	if (n == 0)
 		return 0;
 	if (s[0] == '[')
-		return parse_section(p->path, line, s, n, section, e);
+		return parse_section(p, line, s, n, section, e);
 	return add_entry(p, line, *section, s, n, e);
 }
 
-/* The line of [section]'s header, or of its first key; 1 if none. */
+/* The line of [section]'s header; 1 if there is none. */
 static int section_line(const struct profile *p, const char *section)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].section, section) == 0)
-			return p->v[i].line > 1 ? p->v[i].line - 1 : 1;
+	for (i = 0; i < PROFILE_SECTIONS; i++)
+		if (strcmp(sections[i], section) == 0 && p->section_line[i] > 0)
+			return p->section_line[i];
 	return 1;
 }
 

@@ -177,6 +177,7 @@ static const struct bad untestable[] = {
 	{ "# only comments\n\n# here\n", "bad.conf:1: profile has no [addresses] iut: nothing to test" },
 	{ "[iut]\nroles = responder\n[addresses]\nharness = 192.0.2.1\n", "bad.conf:3: profile has no [addresses] iut: nothing to test" },
 	{ "[iut]\nname = gw\n[addresses]\niut = 192.0.2.1\n", "bad.conf:1: profile has no [iut] roles (initiator, responder): every script would skip" },
+	{ "# header\n[iut]\n# roles to come\nname = gw\n[addresses]\niut = 192.0.2.1\n", "bad.conf:2: profile has no [iut] roles (initiator, responder): every script would skip" },
 };
 
 static void testable(void)
