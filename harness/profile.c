@@ -128,7 +128,7 @@ enum {
 static const struct profile_key *key_find(const char *section,
     const char *key, const char **hint)
 {
-	const struct profile_key *k, *best = NULL;
+	const struct profile_key *k;
 	const char *names[sizeof(keys) / sizeof(keys[0])];
 	size_t n = 0;
 
@@ -142,7 +142,7 @@ static const struct profile_key *key_find(const char *section,
 	}
 	names[n] = NULL;
 	*hint = names_suggest(key, strlen(key), names);
-	return best;
+	return NULL;
 }
 
 bool profile_key_known(const char *section, const char *key,

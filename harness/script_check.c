@@ -167,6 +167,11 @@ int sp_check_path(const char *path, size_t *at, struct err *e)
 		if (msg == NULL)
 			return err_set(e, "path `%s': out of memory", path);
 		*at = (size_t)(rest - path);
+		if (*rest == '\0') {
+			codec_node_free(msg);
+			return err_set(e, "path `%s' names the IKE header, not one of its fields (hdr.flags)",
+			    path);
+		}
 		rc = codec_path_resolve(msg, path, &ref, &e2) < 0 || ref.field < 0 ?
 		    hinted(e, path, "the IKE header has no field", strlen(rest),
 		    rest, field_hint(msg->st, NULL, rest, strlen(rest))) : 0;
