@@ -64,7 +64,7 @@ sed -e 's/^name = reference/name = fake/' -e 's/^lab = ref/lab = fk/' \
     peers/reference/profile.conf >"$P/fake/profile.conf"
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..19"
 
 IKETEST_PEERS=$P ci/lab env fake >"$T/env" 2>"$T/err"
 ok $? "ci/lab env fake: known$(sed 's/^/: /' "$T/err")"
@@ -155,6 +155,9 @@ rc=$?
 grep -q '^fake  *[1-9][0-9]*  *0  .* ran$' "$T/matrix.out" &&
     grep -q "^matrix: fake 1/[0-9]* suites/informational/" "$T/matrix.err"
 ok $? "ci/matrix --iut fake: exit $rc, ran with no failure, progress lines$(grep '^fake ' "$T/matrix.out" | sed 's/^/: /')"
+last=$(tail -n 1 "$T/matrix.out")
+case $last in "HTML report: "*) [ -f "${last#HTML report: }" ] ;; *) false ;; esac
+ok $? "ci/matrix: the last line is the report page, as README says ($last)"
 
 left=$(ip netns list | awk '{print $1}' | grep "^$IKETEST_LAB_PREFIX-" | tr '\n' ' ')
 [ -z "$left" ]
