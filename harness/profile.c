@@ -50,7 +50,14 @@ enum profile_kind {
 	PK_ROLES,	/* initiator responder */
 	PK_CAP,		/* yes|no [reason words] */
 	PK_DEVIATION,	/* CLAUSE | evidence */
+	PK_ENUM,	/* words of the row's list */
 };
+
+static const char *const methods[] = { "psk", "rsa", "ecdsa", NULL };
+static const char *const modes[] = { "tunnel", "transport", NULL };
+static const char *const encaps[] = { "udp", "ip", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
+static const char *const versions[] = { "2", NULL };
 
 /* Every key a profile may hold (peers/README.md, "Profiles"): a key not
  * here is a typo, refused with the nearest one. [deviations] keys are
@@ -58,63 +65,86 @@ enum profile_kind {
 static const struct profile_key {
 	const char *key, *section;
 	enum profile_kind kind;
+	const char *const *words;	/* PK_ENUM */
 } keys[] = {
-	{ "name", "iut", PK_WORDS }, { "adapter", "iut", PK_WORDS },
-	{ "version", "iut", PK_WORDS }, { "version-command", "iut", PK_WORDS },
-	{ "roles", "iut", PK_ROLES }, { "ike-versions", "iut", PK_WORDS },
-	{ "lab", "addresses", PK_WORDS }, { "namespace", "addresses", PK_WORDS },
-	{ "iut", "addresses", PK_ADDRS }, { "harness", "addresses", PK_ADDRS },
-	{ "harness-if", "addresses", PK_WORDS },
-	{ "protected", "addresses", PK_WORDS },
-	{ "harness-protected", "addresses", PK_WORDS },
-	{ "peers-protected", "addresses", PK_WORDS },
-	{ "echo", "addresses", PK_ADDRS }, { "echo-port", "addresses", PK_PORT },
-	{ "ike-port", "addresses", PK_PORT }, { "natt-port", "addresses", PK_PORT },
-	{ "methods", "auth", PK_WORDS }, { "id-types", "auth", PK_WORDS },
-	{ "psk-file", "auth", PK_FILE },
-	{ "psk-id-iut", "auth", PK_WORDS }, { "psk-id-harness", "auth", PK_WORDS },
-	{ "cert-id-iut", "auth", PK_WORDS },
-	{ "cert-id-harness", "auth", PK_WORDS },
-	{ "ca", "auth", PK_FILE }, { "iut-cert", "auth", PK_FILE },
-	{ "iut-key", "auth", PK_FILE },
-	{ "harness-cert-rsa", "auth", PK_FILE },
-	{ "harness-key-rsa", "auth", PK_FILE },
-	{ "harness-cert-ecdsa", "auth", PK_FILE },
-	{ "harness-key-ecdsa", "auth", PK_FILE },
-	{ "signature-auth", "auth", PK_WORDS },
-	{ "encr", "ike", PK_ALGS }, { "prf", "ike", PK_ALGS },
-	{ "integ", "ike", PK_ALGS }, { "dh", "ike", PK_ALGS },
-	{ "esn", "ike", PK_ALGS },
-	{ "encr", "esp", PK_ALGS }, { "integ", "esp", PK_ALGS },
-	{ "dh", "esp", PK_ALGS }, { "esn", "esp", PK_ALGS },
-	{ "mode", "esp", PK_WORDS }, { "encapsulation", "esp", PK_WORDS },
-	{ "integ", "ah", PK_ALGS }, { "dh", "ah", PK_ALGS },
-	{ "esn", "ah", PK_ALGS }, { "mode", "ah", PK_WORDS },
-	{ "retransmit", "timers", PK_RETRANSMIT },
-	{ "give-up", "timers", PK_NUMBERS }, { "jitter", "timers", PK_NUMBERS },
-	{ "half-open-timeout", "timers", PK_NUMBERS },
-	{ "cookie-threshold", "timers", PK_NUMBERS },
-	{ "ike-lifetime", "timers", PK_NUMBERS },
-	{ "child-lifetime", "timers", PK_NUMBERS },
-	{ "natt-keepalive", "timers", PK_NUMBERS },
-	{ "cookies", "capabilities", PK_CAP }, { "cookie", "capabilities", PK_CAP },
-	{ "childless", "capabilities", PK_CAP },
-	{ "fragmentation", "capabilities", PK_CAP },
-	{ "mobike", "capabilities", PK_CAP },
-	{ "signature-auth", "capabilities", PK_CAP },
-	{ "redirect", "capabilities", PK_CAP }, { "ppk", "capabilities", PK_CAP },
-	{ "transport-mode", "capabilities", PK_CAP },
-	{ "ipv6", "capabilities", PK_CAP }, { "esp", "capabilities", PK_CAP },
-	{ "child-sa", "capabilities", PK_CAP },
-	{ "nat-t-forced", "capabilities", PK_CAP },
-	{ "natd-source-honest", "capabilities", PK_CAP },
-	{ "ah", "capabilities", PK_CAP }, { "raw-esp", "capabilities", PK_CAP },
-	{ "esp-counters", "capabilities", PK_CAP },
-	{ "esn", "capabilities", PK_CAP },
-	{ "natt-keepalive", "capabilities", PK_CAP },
-	{ "iut-rekey", "capabilities", PK_CAP },
-	{ "iut-terminate", "capabilities", PK_CAP },
-	{ NULL, NULL, PK_WORDS },
+	{ "name", "iut", PK_WORDS, NULL },
+	{ "adapter", "iut", PK_WORDS, NULL },
+	{ "version", "iut", PK_WORDS, NULL },
+	{ "version-command", "iut", PK_WORDS, NULL },
+	{ "roles", "iut", PK_ROLES, NULL },
+	{ "ike-versions", "iut", PK_ENUM, versions },
+	{ "lab", "addresses", PK_WORDS, NULL },
+	{ "namespace", "addresses", PK_WORDS, NULL },
+	{ "iut", "addresses", PK_ADDRS, NULL },
+	{ "harness", "addresses", PK_ADDRS, NULL },
+	{ "harness-if", "addresses", PK_WORDS, NULL },
+	{ "protected", "addresses", PK_WORDS, NULL },
+	{ "harness-protected", "addresses", PK_WORDS, NULL },
+	{ "peers-protected", "addresses", PK_WORDS, NULL },
+	{ "echo", "addresses", PK_ADDRS, NULL },
+	{ "echo-port", "addresses", PK_PORT, NULL },
+	{ "ike-port", "addresses", PK_PORT, NULL },
+	{ "natt-port", "addresses", PK_PORT, NULL },
+	{ "methods", "auth", PK_ENUM, methods },
+	{ "id-types", "auth", PK_WORDS, NULL },
+	{ "psk-file", "auth", PK_FILE, NULL },
+	{ "psk-id-iut", "auth", PK_WORDS, NULL },
+	{ "psk-id-harness", "auth", PK_WORDS, NULL },
+	{ "cert-id-iut", "auth", PK_WORDS, NULL },
+	{ "cert-id-harness", "auth", PK_WORDS, NULL },
+	{ "ca", "auth", PK_FILE, NULL },
+	{ "iut-cert", "auth", PK_FILE, NULL },
+	{ "iut-key", "auth", PK_FILE, NULL },
+	{ "harness-cert-rsa", "auth", PK_FILE, NULL },
+	{ "harness-key-rsa", "auth", PK_FILE, NULL },
+	{ "harness-cert-ecdsa", "auth", PK_FILE, NULL },
+	{ "harness-key-ecdsa", "auth", PK_FILE, NULL },
+	{ "signature-auth", "auth", PK_ENUM, yes_no },
+	{ "encr", "ike", PK_ALGS, NULL },
+	{ "prf", "ike", PK_ALGS, NULL },
+	{ "integ", "ike", PK_ALGS, NULL },
+	{ "dh", "ike", PK_ALGS, NULL },
+	{ "esn", "ike", PK_ALGS, NULL },
+	{ "encr", "esp", PK_ALGS, NULL },
+	{ "integ", "esp", PK_ALGS, NULL },
+	{ "dh", "esp", PK_ALGS, NULL },
+	{ "esn", "esp", PK_ALGS, NULL },
+	{ "mode", "esp", PK_ENUM, modes },
+	{ "encapsulation", "esp", PK_ENUM, encaps },
+	{ "integ", "ah", PK_ALGS, NULL },
+	{ "dh", "ah", PK_ALGS, NULL },
+	{ "esn", "ah", PK_ALGS, NULL },
+	{ "mode", "ah", PK_ENUM, modes },
+	{ "retransmit", "timers", PK_RETRANSMIT, NULL },
+	{ "give-up", "timers", PK_NUMBERS, NULL },
+	{ "jitter", "timers", PK_NUMBERS, NULL },
+	{ "half-open-timeout", "timers", PK_NUMBERS, NULL },
+	{ "cookie-threshold", "timers", PK_NUMBERS, NULL },
+	{ "ike-lifetime", "timers", PK_NUMBERS, NULL },
+	{ "child-lifetime", "timers", PK_NUMBERS, NULL },
+	{ "natt-keepalive", "timers", PK_NUMBERS, NULL },
+	{ "cookies", "capabilities", PK_CAP, NULL },
+	{ "cookie", "capabilities", PK_CAP, NULL },
+	{ "childless", "capabilities", PK_CAP, NULL },
+	{ "fragmentation", "capabilities", PK_CAP, NULL },
+	{ "mobike", "capabilities", PK_CAP, NULL },
+	{ "signature-auth", "capabilities", PK_CAP, NULL },
+	{ "redirect", "capabilities", PK_CAP, NULL },
+	{ "ppk", "capabilities", PK_CAP, NULL },
+	{ "transport-mode", "capabilities", PK_CAP, NULL },
+	{ "ipv6", "capabilities", PK_CAP, NULL },
+	{ "esp", "capabilities", PK_CAP, NULL },
+	{ "child-sa", "capabilities", PK_CAP, NULL },
+	{ "nat-t-forced", "capabilities", PK_CAP, NULL },
+	{ "natd-source-honest", "capabilities", PK_CAP, NULL },
+	{ "ah", "capabilities", PK_CAP, NULL },
+	{ "raw-esp", "capabilities", PK_CAP, NULL },
+	{ "esp-counters", "capabilities", PK_CAP, NULL },
+	{ "esn", "capabilities", PK_CAP, NULL },
+	{ "natt-keepalive", "capabilities", PK_CAP, NULL },
+	{ "iut-rekey", "capabilities", PK_CAP, NULL },
+	{ "iut-terminate", "capabilities", PK_CAP, NULL },
+	{ NULL, NULL, PK_WORDS, NULL },
 };
 
 /* The gaps of [timers] retransmit: what the interpreter can wait for
@@ -366,10 +396,38 @@ static int check_deviation(const char *path, struct profile_entry *en,
 	return 0;
 }
 
+/* Every word one of the row's list, any case. */
+static int check_enum(const char *path, const struct profile_entry *en,
+    const char *const *words, struct err *e)
+{
+	size_t i, j, used = 0;
+	const char *hint;
+	char list[128] = "";
+
+	for (i = 0; i < en->nwords; i++) {
+		for (j = 0; words[j] != NULL; j++)
+			if (strcasecmp(en->words[i], words[j]) == 0)
+				break;
+		if (words[j] != NULL || lab_var(en->words[i]))
+			continue;
+		for (j = 0; words[j] != NULL && used < sizeof(list); j++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used,
+			    "%s%s", j ? " " : "", words[j]);
+		hint = names_suggest(en->words[i], strlen(en->words[i]), words);
+		return err_set(e, "%s:%d: [%s] %s: `%s' is not one of %s%s%s%s",
+		    path, en->line, en->section, en->key, en->words[i], list,
+		    hint ? " (did you mean `" : "", hint ? hint : "",
+		    hint ? "'?)" : "");
+	}
+	return 0;
+}
+
 /* What the key's kind demands of its words. */
 static int check_kind(const char *path, struct profile_entry *en,
-    enum profile_kind kind, struct err *e)
+    const struct profile_key *k, struct err *e)
 {
+	enum profile_kind kind = k != NULL ? k->kind : PK_DEVIATION;
+
 	unsigned long long v;
 	struct addr a;
 	struct err ae;
@@ -418,6 +476,8 @@ static int check_kind(const char *path, struct profile_entry *en,
 		return 0;
 	case PK_DEVIATION:
 		return check_deviation(path, en, e);
+	case PK_ENUM:
+		return check_enum(path, en, k->words, e);
 	}
 	return 0;
 }
@@ -443,7 +503,7 @@ static int check_entry(const char *path, struct profile_entry *en,
 		return err_set(e, "%s:%d: [%s] %s has no value%s", path,
 		    en->line, en->section, en->key,
 		    k->kind == PK_CAP ? " (yes or no, then a reason)" : "");
-	return check_kind(path, en, dev ? PK_DEVIATION : k->kind, e);
+	return check_kind(path, en, dev ? NULL : k, e);
 }
 
 static struct profile_entry *find(const struct profile *p,
