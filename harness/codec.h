@@ -158,7 +158,8 @@ struct codec_key {
 	int names;		/* CODEC_KEY_BUILT: names table of its words, or -1
 				 * (a field key: the field's own) */
 	unsigned pos;		/* 1, 2: its place when written without key= */
-	bool many;		/* positional, several values (TSi, TSr) */
+	bool many;		/* several values: positional (TSi, TSr) or
+				 * after key= (D's spi=A B) */
 	bool required;		/* a sent payload needs it (N, PAYLOAD) */
 	bool run_words;		/* its words are checked when built, not parsed */
 };

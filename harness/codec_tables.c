@@ -488,7 +488,10 @@ static const struct codec_key notify_keys[] = {
 	GENERIC_KEYS
 };
 static const struct codec_key delete_keys[] = {
-	K("proto", DEL_PROTOCOL), K_BUILT("spi", -1), GENERIC_KEYS
+	/* spi=A B C: one Delete for several SAs (RFC 7296 3.11) */
+	K("proto", DEL_PROTOCOL),
+	{ .key = "spi", .field = CODEC_KEY_BUILT, .names = -1, .many = true },
+	GENERIC_KEYS
 };
 static const struct codec_key vendor_keys[] = {
 	K_POS("data", VID_DATA, 1), GENERIC_KEYS

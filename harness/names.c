@@ -153,3 +153,112 @@ int names_parse(enum names_table t, const char *text, size_t len,
 		}
 	return -1;
 }
+
+/* ------------------------------------------------------------------ */
+/* Suggestions: "did you mean" for every name a user writes            */
+
+enum { SUGGEST_MAX_LEN = 64 };
+
+/* Levenshtein distance, ignoring ASCII case; 99 for overlong words. */
+static size_t edit_distance(const char *a, size_t la, const char *b,
+    size_t lb)
+{
+	size_t i, j, prev, cur, d[SUGGEST_MAX_LEN + 1];
+
+	if (la > SUGGEST_MAX_LEN || lb > SUGGEST_MAX_LEN)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = d[j];
+			size_t sub = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			size_t best = d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 :
+			    d[j - 1] + 1;
+			d[j] = sub < best ? sub : best;
+			prev = cur;
+		}
+	}
+	return d[lb];
+}
+
+/* How far a suggestion may be: a typo or two, more for long names. */
+static size_t suggest_limit(size_t len)
+{
+	return len <= 3 ? 1 : len <= 12 ? 2 : 3;
+}
+
+/* Keeps word when it is nearer than *best. */
+static void suggest_try(const char *w, size_t len, const char *word,
+    const char **best, size_t *best_d)
+{
+	size_t dist = edit_distance(w, len, word, strlen(word));
+
+	if (dist <= suggest_limit(len) && (*best == NULL || dist < *best_d)) {
+		*best = word;
+		*best_d = dist;
+	}
+}
+
+const char *names_suggest_rows(const char *w, size_t len, const void *rows,
+    size_t stride)
+{
+	const char *best = NULL, *word, *row = rows;
+	size_t best_d = 99;
+
+	for (; (word = *(const char *const *)(const void *)row) != NULL;
+	    row += stride)
+		suggest_try(w, len, word, &best, &best_d);
+	return best;
+}
+
+const char *names_suggest(const char *w, size_t len, const char *const *words)
+{
+	return names_suggest_rows(w, len, words, sizeof(words[0]));
+}
+
+const char *names_suggest_table(enum names_table t, const char *w,
+    size_t len)
+{
+	size_t i, n, plen = strlen(names_prefix(t)), best_d = 99;
+	const struct names_entry *e = entries_of(t, &n);
+	const char *best = NULL;
+
+	/* "ENCR_AES_CBX": compare without the prefix. */
+	if (len > plen && strncasecmp(w, names_prefix(t), plen) == 0) {
+		w += plen;
+		len -= plen;
+	}
+	for (i = 0; i < n; i++)
+		suggest_try(w, len, e[i].name, &best, &best_d);
+	return best;
+}
+
+bool names_encr_keylen_ok(unsigned transform, unsigned bits)
+{
+	switch (transform) {
+	case ENCR_AES_CBC:		/* RFC 3602 */
+	case ENCR_AES_CTR:		/* RFC 3686 */
+	case ENCR_AES_CCM_8:		/* RFC 4309 */
+	case ENCR_AES_CCM_12:
+	case ENCR_AES_CCM_16:
+	case ENCR_AES_GCM_8:		/* RFC 4106 */
+	case ENCR_AES_GCM_12:
+	case ENCR_AES_GCM_16:
+	case ENCR_NULL_AUTH_AES_GMAC:	/* RFC 4543 */
+	case ENCR_CAMELLIA_CBC:		/* RFC 5529 */
+	case ENCR_CAMELLIA_CTR:
+	case ENCR_CAMELLIA_CCM_8:
+	case ENCR_CAMELLIA_CCM_12:
+	case ENCR_CAMELLIA_CCM_16:
+		return bits == 0 || bits == 128 || bits == 192 || bits == 256;
+	case ENCR_RC5:			/* RFC 2451: variable, in bytes */
+	case ENCR_BLOWFISH:
+	case ENCR_CAST:
+		return bits % 8 == 0 && bits <= 2040;
+	}
+	return bits == 0;	/* fixed key sizes (3DES, ChaCha20, NULL) */
+}

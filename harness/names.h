@@ -86,4 +86,25 @@ int names_parse(enum names_table t, const char *text, size_t len,
 const char *names_title(enum names_table t);
 const char *names_prefix(enum names_table t);
 
+/* "did you mean": the word nearest to w[0..len) (edit distance, any case)
+ * within a typo or two (1 for words of 3 letters or fewer, 3 from 13 on),
+ * or NULL. The one helper for scripts, profiles and the command line. */
+const char *names_suggest(const char *w, size_t len,
+    const char *const *words);	/* words ended by NULL */
+/* The same over rows that each start with their word (a const char *),
+ * ended by a NULL word; stride is the size of a row. */
+const char *names_suggest_rows(const char *w, size_t len, const void *rows,
+    size_t stride);
+/* The nearest name of table t (without its prefix; a prefix in w is
+ * skipped): "AES_CBC" for "AES_CBX". */
+const char *names_suggest_table(enum names_table t, const char *w,
+    size_t len);
+
+/* Whether ENCR transform encr takes a Key Length attribute of bits (0:
+ * none written). RFC 7296 3.3.5: only variable-length ciphers carry one;
+ * AES and Camellia modes take 128, 192 or 256 (RFC 3602, 3686, 4106,
+ * 4309, 4543, 5529); fixed-size ciphers (3DES, ChaCha20-Poly1305 per RFC
+ * 7634 2, NULL) take none. */
+bool names_encr_keylen_ok(unsigned encr, unsigned bits);
+
 #endif

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "addr.h"
 #include "err.h"
 #include "names.h"
 
@@ -21,16 +23,165 @@ struct profile_entry {
 	char *clause, *evidence;	/* [deviations] */
 };
 
-struct profile {
-	char *path;
-	struct profile_entry *v;
-	size_t n, cap;
-};
-
 static const char *const sections[] = {
 	"iut", "addresses", "auth", "ike", "esp", "ah", "timers",
 	"capabilities", "deviations", NULL,
 };
+
+enum { PROFILE_SECTIONS = sizeof(sections) / sizeof(sections[0]) - 1 };
+
+struct profile {
+	char *path;
+	struct profile_entry *v;
+	size_t n, cap;
+	int section_line[PROFILE_SECTIONS];	/* its [header], 0 if none */
+};
+
+/* What a value must be. Words starting with `$' are lab variables,
+ * checked where they are expanded (run, respond), not here. */
+enum profile_kind {
+	PK_WORDS,	/* one word or more */
+	PK_ALGS,	/* IANA transform names, AES_CBC/256 */
+	PK_NUMBERS,	/* decimal microseconds */
+	PK_RETRANSMIT,	/* the gaps of a retransmission schedule */
+	PK_PORT,	/* one UDP port, 1..65535 */
+	PK_ADDRS,	/* IP addresses */
+	PK_FILE,	/* a file iketest reads: it must exist */
+	PK_ROLES,	/* initiator responder */
+	PK_CAP,		/* yes|no [reason words] */
+	PK_DEVIATION,	/* CLAUSE | evidence */
+	PK_ENUM,	/* words of the row's list */
+};
+
+static const char *const methods[] = { "psk", "rsa", "ecdsa", NULL };
+static const char *const modes[] = { "tunnel", "transport", NULL };
+static const char *const encaps[] = { "udp", "ip", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
+static const char *const versions[] = { "2", NULL };
+
+/* Every key a profile may hold (peers/README.md, "Profiles"): a key not
+ * here is a typo, refused with the nearest one. [deviations] keys are
+ * script ids. */
+static const struct profile_key {
+	const char *key, *section;
+	enum profile_kind kind;
+	const char *const *words;	/* PK_ENUM */
+} keys[] = {
+	{ "name", "iut", PK_WORDS, NULL },
+	{ "adapter", "iut", PK_WORDS, NULL },
+	{ "version", "iut", PK_WORDS, NULL },
+	{ "version-command", "iut", PK_WORDS, NULL },
+	{ "roles", "iut", PK_ROLES, NULL },
+	{ "ike-versions", "iut", PK_ENUM, versions },
+	{ "lab", "addresses", PK_WORDS, NULL },
+	{ "namespace", "addresses", PK_WORDS, NULL },
+	{ "iut", "addresses", PK_ADDRS, NULL },
+	{ "harness", "addresses", PK_ADDRS, NULL },
+	{ "harness-if", "addresses", PK_WORDS, NULL },
+	{ "protected", "addresses", PK_WORDS, NULL },
+	{ "harness-protected", "addresses", PK_WORDS, NULL },
+	{ "peers-protected", "addresses", PK_WORDS, NULL },
+	{ "echo", "addresses", PK_ADDRS, NULL },
+	{ "echo-port", "addresses", PK_PORT, NULL },
+	{ "ike-port", "addresses", PK_PORT, NULL },
+	{ "natt-port", "addresses", PK_PORT, NULL },
+	{ "methods", "auth", PK_ENUM, methods },
+	{ "id-types", "auth", PK_WORDS, NULL },
+	{ "psk-file", "auth", PK_FILE, NULL },
+	{ "psk-id-iut", "auth", PK_WORDS, NULL },
+	{ "psk-id-harness", "auth", PK_WORDS, NULL },
+	{ "cert-id-iut", "auth", PK_WORDS, NULL },
+	{ "cert-id-harness", "auth", PK_WORDS, NULL },
+	{ "ca", "auth", PK_FILE, NULL },
+	{ "iut-cert", "auth", PK_FILE, NULL },
+	{ "iut-key", "auth", PK_FILE, NULL },
+	{ "harness-cert-rsa", "auth", PK_FILE, NULL },
+	{ "harness-key-rsa", "auth", PK_FILE, NULL },
+	{ "harness-cert-ecdsa", "auth", PK_FILE, NULL },
+	{ "harness-key-ecdsa", "auth", PK_FILE, NULL },
+	{ "signature-auth", "auth", PK_ENUM, yes_no },
+	{ "encr", "ike", PK_ALGS, NULL },
+	{ "prf", "ike", PK_ALGS, NULL },
+	{ "integ", "ike", PK_ALGS, NULL },
+	{ "dh", "ike", PK_ALGS, NULL },
+	{ "esn", "ike", PK_ALGS, NULL },
+	{ "encr", "esp", PK_ALGS, NULL },
+	{ "integ", "esp", PK_ALGS, NULL },
+	{ "dh", "esp", PK_ALGS, NULL },
+	{ "esn", "esp", PK_ALGS, NULL },
+	{ "mode", "esp", PK_ENUM, modes },
+	{ "encapsulation", "esp", PK_ENUM, encaps },
+	{ "integ", "ah", PK_ALGS, NULL },
+	{ "dh", "ah", PK_ALGS, NULL },
+	{ "esn", "ah", PK_ALGS, NULL },
+	{ "mode", "ah", PK_ENUM, modes },
+	{ "retransmit", "timers", PK_RETRANSMIT, NULL },
+	{ "give-up", "timers", PK_NUMBERS, NULL },
+	{ "jitter", "timers", PK_NUMBERS, NULL },
+	{ "half-open-timeout", "timers", PK_NUMBERS, NULL },
+	{ "cookie-threshold", "timers", PK_NUMBERS, NULL },
+	{ "ike-lifetime", "timers", PK_NUMBERS, NULL },
+	{ "child-lifetime", "timers", PK_NUMBERS, NULL },
+	{ "natt-keepalive", "timers", PK_NUMBERS, NULL },
+	{ "cookies", "capabilities", PK_CAP, NULL },
+	{ "cookie", "capabilities", PK_CAP, NULL },
+	{ "childless", "capabilities", PK_CAP, NULL },
+	{ "fragmentation", "capabilities", PK_CAP, NULL },
+	{ "mobike", "capabilities", PK_CAP, NULL },
+	{ "signature-auth", "capabilities", PK_CAP, NULL },
+	{ "redirect", "capabilities", PK_CAP, NULL },
+	{ "ppk", "capabilities", PK_CAP, NULL },
+	{ "transport-mode", "capabilities", PK_CAP, NULL },
+	{ "ipv6", "capabilities", PK_CAP, NULL },
+	{ "esp", "capabilities", PK_CAP, NULL },
+	{ "child-sa", "capabilities", PK_CAP, NULL },
+	{ "nat-t-forced", "capabilities", PK_CAP, NULL },
+	{ "natd-source-honest", "capabilities", PK_CAP, NULL },
+	{ "ah", "capabilities", PK_CAP, NULL },
+	{ "raw-esp", "capabilities", PK_CAP, NULL },
+	{ "esp-counters", "capabilities", PK_CAP, NULL },
+	{ "esn", "capabilities", PK_CAP, NULL },
+	{ "natt-keepalive", "capabilities", PK_CAP, NULL },
+	{ "iut-rekey", "capabilities", PK_CAP, NULL },
+	{ "iut-terminate", "capabilities", PK_CAP, NULL },
+	{ NULL, NULL, PK_WORDS, NULL },
+};
+
+/* The gaps of [timers] retransmit: what the interpreter can wait for
+ * (run_expect.c reads at most PROFILE_RETRANSMIT_MAX of them). */
+enum {
+	RETRANSMIT_MIN_US = 1000,		/* 1 ms */
+	RETRANSMIT_MAX_US = 3600000000u,	/* 1 h */
+};
+
+/* The row of section.key; NULL (and a suggestion) when none. */
+static const struct profile_key *key_find(const char *section,
+    const char *key, const char **hint)
+{
+	const struct profile_key *k;
+	const char *names[sizeof(keys) / sizeof(keys[0])];
+	size_t n = 0;
+
+	*hint = NULL;
+	for (k = keys; k->key != NULL; k++) {
+		if (strcmp(k->section, section) != 0)
+			continue;
+		if (strcmp(k->key, key) == 0)
+			return k;
+		names[n++] = k->key;
+	}
+	names[n] = NULL;
+	*hint = names_suggest(key, strlen(key), names);
+	return NULL;
+}
+
+bool profile_key_known(const char *section, const char *key,
+    const char **hint)
+{
+	*hint = NULL;
+	return strcmp(section, "deviations") == 0 ||
+	    key_find(section, key, hint) != NULL;
+}
 
 int profile_alg_table(const char *section, const char *key)
 {
@@ -126,7 +277,8 @@ static int split_words(struct profile_entry *en)
 	return 0;
 }
 
-/* AES_CBC/256 -> id and key length (0 when none). */
+/* AES_CBC/256 -> id and key length (0 when none): 0, -1 for an unknown
+ * name, -2 for a key length the transform does not take. */
 static int parse_alg(int table, const char *w, unsigned *id, unsigned *keylen)
 {
 	const char *slash = strchr(w, '/');
@@ -140,77 +292,218 @@ static int parse_alg(int table, const char *w, unsigned *id, unsigned *keylen)
 	if (slash == NULL)
 		return 0;
 	if (table != NAMES_T_ENCR || slash[1] < '0' || slash[1] > '9')
-		return -1;
+		return -2;
 	errno = 0;
 	k = strtoul(slash + 1, &end, 10);
 	if (*end != '\0' || errno != 0 || k == 0 || k > 65535)
-		return -1;
+		return -2;
 	*keylen = (unsigned)k;
-	return 0;
+	return names_encr_keylen_ok(*id, *keylen) ? 0 : -2;
 }
 
-static int check_number(const char *w)
+/* A decimal number, digits only: 0, or -1 (no sign, no blank, no 0x,
+ * nothing after it, no overflow). */
+static int parse_number(const char *w, unsigned long long max,
+    unsigned long long *v)
 {
 	char *end;
-	unsigned long long v;
 
 	if (w[0] < '0' || w[0] > '9')
 		return -1;
 	errno = 0;
-	v = strtoull(w, &end, 10);
-	(void)v;
-	return *end != '\0' || errno != 0 ? -1 : 0;
+	*v = strtoull(w, &end, 10);
+	return *end != '\0' || errno != 0 || *v > max ? -1 : 0;
+}
+
+static bool lab_var(const char *w)
+{
+	return w[0] == '$';
+}
+
+static int check_algs(const char *path, const struct profile_entry *en,
+    int table, struct err *e)
+{
+	unsigned id, kl;
+	size_t i;
+	int rc;
+	const char *hint;
+	char name[64];
+
+	for (i = 0; i < en->nwords; i++) {
+		const char *w = en->words[i];
+		size_t n = strcspn(w, "/");
+
+		if ((rc = parse_alg(table, w, &id, &kl)) == -2)
+			return err_set(e, "%s:%d: `%s': %s %s", path, en->line,
+			    w, names_get(table, id),
+			    table == NAMES_T_ENCR && names_encr_keylen_ok(id, 128) ?
+			    "takes a key length of 128, 192 or 256 bits" :
+			    "takes no key length (write it bare)");
+		if (rc == 0)
+			continue;
+		hint = strchr(w, '/') == NULL || table == NAMES_T_ENCR ?
+		    names_suggest_table(table, w, n) : NULL;
+		if (hint != NULL && strchr(w, '/') != NULL)
+			snprintf(name, sizeof(name), "%s%s", hint, w + n);
+		else
+			snprintf(name, sizeof(name), "%s", hint ? hint : "");
+		return err_set(e, "%s:%d: `%s' is not a known %s%s%s%s", path,
+		    en->line, w, names_title(table),
+		    hint ? " (did you mean `" : "", hint ? name : "",
+		    hint ? "'?)" : "");
+	}
+	return 0;
+}
+
+static int check_numbers(const char *path, const struct profile_entry *en,
+    bool retransmit, struct err *e)
+{
+	unsigned long long v;
+	size_t i;
+
+	if (retransmit && en->nwords > PROFILE_RETRANSMIT_MAX)
+		return err_set(e, "%s:%d: [timers] retransmit: %zu gaps, at most %d",
+		    path, en->line, en->nwords, PROFILE_RETRANSMIT_MAX);
+	for (i = 0; i < en->nwords; i++) {
+		if (parse_number(en->words[i], UINT64_MAX, &v) < 0)
+			return err_set(e, "%s:%d: bad number `%s' (timers are microseconds)",
+			    path, en->line, en->words[i]);
+		/* RFC 7296 2.4: an initiator waits before it retransmits. */
+		if (retransmit && (v < RETRANSMIT_MIN_US || v > RETRANSMIT_MAX_US))
+			return err_set(e, "%s:%d: [timers] retransmit: a gap of %s us; each gap is %u..%u microseconds (1 ms to 1 h)",
+			    path, en->line, en->words[i], RETRANSMIT_MIN_US,
+			    RETRANSMIT_MAX_US);
+	}
+	return 0;
+}
+
+static int check_deviation(const char *path, struct profile_entry *en,
+    struct err *e)
+{
+	const char *bar = strchr(en->value, '|');
+	size_t cl = bar ? (size_t)(bar - en->value) : 0;
+
+	while (cl > 0 && blank(en->value[cl - 1]))
+		cl--;
+	if (bar == NULL || cl == 0 || bar[1 + strspn(bar + 1, " \t")] == '\0')
+		return err_set(e, "%s:%d: a deviation is `script-id = CLAUSE | evidence'",
+		    path, en->line);
+	en->clause = dup_range(en->value, cl);
+	bar += 1 + strspn(bar + 1, " \t");
+	en->evidence = dup_range(bar, strlen(bar));
+	if (en->clause == NULL || en->evidence == NULL)
+		return err_set(e, "%s:%d: out of memory", path, en->line);
+	return 0;
+}
+
+/* Every word one of the row's list, any case. */
+static int check_enum(const char *path, const struct profile_entry *en,
+    const char *const *words, struct err *e)
+{
+	size_t i, j, used = 0;
+	const char *hint;
+	char list[128] = "";
+
+	for (i = 0; i < en->nwords; i++) {
+		for (j = 0; words[j] != NULL; j++)
+			if (strcasecmp(en->words[i], words[j]) == 0)
+				break;
+		if (words[j] != NULL || lab_var(en->words[i]))
+			continue;
+		for (j = 0; words[j] != NULL && used < sizeof(list); j++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used,
+			    "%s%s", j ? " " : "", words[j]);
+		hint = names_suggest(en->words[i], strlen(en->words[i]), words);
+		return err_set(e, "%s:%d: [%s] %s: `%s' is not one of %s%s%s%s",
+		    path, en->line, en->section, en->key, en->words[i], list,
+		    hint ? " (did you mean `" : "", hint ? hint : "",
+		    hint ? "'?)" : "");
+	}
+	return 0;
+}
+
+/* What the key's kind demands of its words. */
+static int check_kind(const char *path, struct profile_entry *en,
+    const struct profile_key *k, struct err *e)
+{
+	enum profile_kind kind = k != NULL ? k->kind : PK_DEVIATION;
+
+	unsigned long long v;
+	struct addr a;
+	struct err ae;
+	size_t i;
+
+	switch (kind) {
+	case PK_WORDS:
+		return 0;
+	case PK_ALGS:
+		return check_algs(path, en,
+		    profile_alg_table(en->section, en->key), e);
+	case PK_NUMBERS:
+	case PK_RETRANSMIT:
+		return check_numbers(path, en, kind == PK_RETRANSMIT, e);
+	case PK_PORT:
+		if (en->nwords != 1 || (!lab_var(en->words[0]) &&
+		    (parse_number(en->words[0], 65535, &v) < 0 || v == 0)))
+			return err_set(e, "%s:%d: [%s] %s: `%s' is not a port (1..65535)",
+			    path, en->line, en->section, en->key, en->value);
+		return 0;
+	case PK_ADDRS:
+		for (i = 0; i < en->nwords; i++)
+			if (!lab_var(en->words[i]) &&
+			    addr_parse(en->words[i], &a, &ae) < 0)
+				return err_set(e, "%s:%d: [%s] %s: `%s' is not an IPv4 or IPv6 address",
+				    path, en->line, en->section, en->key,
+				    en->words[i]);
+		return 0;
+	case PK_FILE:
+		if (en->nwords != 1 && strcmp(en->key, "iut-cert") != 0)
+			return err_set(e, "%s:%d: [%s] %s: one file name (no blanks)",
+			    path, en->line, en->section, en->key);
+		return 0;
+	case PK_ROLES:
+		for (i = 0; i < en->nwords; i++)
+			if (strcmp(en->words[i], "initiator") != 0 &&
+			    strcmp(en->words[i], "responder") != 0)
+				return err_set(e, "%s:%d: role `%s' is not initiator or responder",
+				    path, en->line, en->words[i]);
+		return 0;
+	case PK_CAP:
+		if (strcasecmp(en->words[0], "yes") != 0 &&
+		    strcasecmp(en->words[0], "no") != 0)
+			return err_set(e, "%s:%d: capability `%s' must say yes or no (then a reason)",
+			    path, en->line, en->key);
+		return 0;
+	case PK_DEVIATION:
+		return check_deviation(path, en, e);
+	case PK_ENUM:
+		return check_enum(path, en, k->words, e);
+	}
+	return 0;
 }
 
 /* What each section demands of its values. */
 static int check_entry(const char *path, struct profile_entry *en,
     struct err *e)
 {
-	int table = profile_alg_table(en->section, en->key);
-	unsigned id, kl;
-	size_t i;
-	const char *bar;
+	const struct profile_key *k;
+	const char *hint;
+	bool dev = strcmp(en->section, "deviations") == 0;
 
-	if (table >= 0)
-		for (i = 0; i < en->nwords; i++)
-			if (parse_alg(table, en->words[i], &id, &kl) < 0)
-				return err_set(e, "%s:%d: `%s' is not a known %s",
-				    path, en->line, en->words[i],
-				    names_title(table));
-	if (strcmp(en->section, "timers") == 0)
-		for (i = 0; i < en->nwords; i++)
-			if (check_number(en->words[i]) < 0)
-				return err_set(e, "%s:%d: bad number `%s' (timers are microseconds)",
-				    path, en->line, en->words[i]);
-	if (strcmp(en->section, "capabilities") == 0 &&
-	    (en->nwords == 0 || (strcasecmp(en->words[0], "yes") != 0 &&
-	    strcasecmp(en->words[0], "no") != 0)))
-		return err_set(e, "%s:%d: capability `%s' must say yes or no (then a reason)",
-		    path, en->line, en->key);
-	if (strcmp(en->section, "iut") == 0 && strcmp(en->key, "roles") == 0)
-		for (i = 0; i < en->nwords; i++)
-			if (strcmp(en->words[i], "initiator") != 0 &&
-			    strcmp(en->words[i], "responder") != 0)
-				return err_set(e, "%s:%d: role `%s' is not initiator or responder",
-				    path, en->line, en->words[i]);
 	if (strcmp(en->section, "auth") == 0 && strcmp(en->key, "psk") == 0)
 		return err_set(e, "%s:%d: no inline PSK: put it in a file and write psk-file = PATH",
 		    path, en->line);
-	if (strcmp(en->section, "deviations") == 0) {
-		bar = strchr(en->value, '|');
-		size_t cl = bar ? (size_t)(bar - en->value) : 0;
-		while (cl > 0 && blank(en->value[cl - 1]))
-			cl--;
-		if (bar == NULL || cl == 0 || bar[1 + strspn(bar + 1, " \t")] == '\0')
-			return err_set(e, "%s:%d: a deviation is `script-id = CLAUSE | evidence'",
-			    path, en->line);
-		en->clause = dup_range(en->value, cl);
-		bar += 1 + strspn(bar + 1, " \t");
-		en->evidence = dup_range(bar, strlen(bar));
-		if (en->clause == NULL || en->evidence == NULL)
-			return err_set(e, "%s:%d: out of memory", path, en->line);
-	}
-	return 0;
+	k = dev ? NULL : key_find(en->section, en->key, &hint);
+	if (!dev && k == NULL)
+		return err_set(e, "%s:%d: unknown key `%s' in [%s]%s%s%s", path,
+		    en->line, en->key, en->section,
+		    hint ? " (did you mean `" : "", hint ? hint : "",
+		    hint ? "'?)" : "");
+	if (en->nwords == 0 && !dev)
+		return err_set(e, "%s:%d: [%s] %s has no value%s", path,
+		    en->line, en->section, en->key,
+		    k->kind == PK_CAP ? " (yes or no, then a reason)" : "");
+	return check_kind(path, en, dev ? NULL : k, e);
 }
 
 static struct profile_entry *find(const struct profile *p,
@@ -232,9 +525,11 @@ static bool key_char(char c)
 	    c == '/';
 }
 
-static int parse_section(const char *path, int line, const char *s,
+static int parse_section(struct profile *p, int line, const char *s,
     size_t n, char **section, struct err *e)
 {
+	const char *path = p->path;
+
 	size_t i;
 
 	if (n < 2 || s[n - 1] != ']')
@@ -243,9 +538,18 @@ static int parse_section(const char *path, int line, const char *s,
 		if (strlen(sections[i]) == n - 2 &&
 		    memcmp(sections[i], s + 1, n - 2) == 0)
 			break;
-	if (sections[i] == NULL)
+	if (sections[i] == NULL) {
+		const char *hint = names_suggest(s + 1, n - 2, sections);
+
+		if (hint != NULL)
+			return err_set(e, "%s:%d: unknown section [%.*s] (did you mean [%s]?)",
+			    path, line, (int)(n - 2 > 40 ? 40 : n - 2), s + 1,
+			    hint);
 		return err_set(e, "%s:%d: unknown section [%.*s] (known: iut addresses auth ike esp ah timers capabilities deviations)",
 		    path, line, (int)(n - 2 > 40 ? 40 : n - 2), s + 1);
+	}
+	if (p->section_line[i] == 0)
+		p->section_line[i] = line;
 	free(*section);
 	if ((*section = dup_range(s + 1, n - 2)) == NULL)
 		return err_set(e, "%s:%d: out of memory", path, line);
@@ -326,8 +630,30 @@ static int parse_line(struct profile *p, int line, const char *s, size_t n,
 	if (n == 0)
 		return 0;
 	if (s[0] == '[')
-		return parse_section(p->path, line, s, n, section, e);
+		return parse_section(p, line, s, n, section, e);
 	return add_entry(p, line, *section, s, n, e);
+}
+
+/* The line of [section]'s header; 1 if there is none. */
+static int section_line(const struct profile *p, const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < PROFILE_SECTIONS; i++)
+		if (strcmp(sections[i], section) == 0 && p->section_line[i] > 0)
+			return p->section_line[i];
+	return 1;
+}
+
+int profile_check_testable(const struct profile *p, struct err *e)
+{
+	if (find(p, "addresses", "iut") == NULL)
+		return err_set(e, "%s:%d: profile has no [addresses] iut: nothing to test",
+		    p->path, section_line(p, "addresses"));
+	if (find(p, "iut", "roles") == NULL)
+		return err_set(e, "%s:%d: profile has no [iut] roles (initiator, responder): every script would skip",
+		    p->path, section_line(p, "iut"));
+	return 0;
 }
 
 int profile_parse(const char *path, const char *text, size_t len,
@@ -364,6 +690,33 @@ int profile_parse(const char *path, const char *text, size_t len,
 	return 0;
 }
 
+/* The files a profile names exist and can be read, where they are named
+ * without lab variables (those are checked where they are expanded).
+ * Paths are taken from the current folder, as run and respond open
+ * them. */
+static int check_files(const struct profile *p, struct err *e)
+{
+	const struct profile_key *k;
+	const char *hint;
+	size_t i, j;
+
+	for (i = 0; i < p->n; i++) {
+		const struct profile_entry *en = &p->v[i];
+
+		if (strcmp(en->section, "deviations") == 0 ||
+		    (k = key_find(en->section, en->key, &hint)) == NULL ||
+		    k->kind != PK_FILE)
+			continue;
+		for (j = 0; j < en->nwords; j++)
+			if (strchr(en->words[j], '$') == NULL &&
+			    access(en->words[j], R_OK) != 0)
+				return err_set(e, "%s:%d: [%s] %s: %s: %s",
+				    p->path, en->line, en->section, en->key,
+				    en->words[j], strerror(errno));
+	}
+	return 0;
+}
+
 int profile_load(const char *path, struct profile **out, struct err *e)
 {
 	FILE *f = fopen(path, "rb");
@@ -387,6 +740,11 @@ int profile_load(const char *path, struct profile **out, struct err *e)
 		rc = profile_parse(path, buf, n, out, e);
 	free(buf);
 	fclose(f);
+	if (rc == 0 && check_files(*out, e) < 0) {
+		profile_free(*out);
+		*out = NULL;
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -468,4 +826,26 @@ int profile_deviation(const struct profile *p, const char *script_id,
 	*clause = en->clause;
 	*evidence = en->evidence;
 	return 1;
+}
+
+int profile_line(const struct profile *p, const char *section,
+    const char *key)
+{
+	const struct profile_entry *en = find(p, section, key);
+
+	return en ? en->line : 0;
+}
+
+int profile_deviation_at(const struct profile *p, size_t i,
+    const char **script_id, int *line)
+{
+	size_t k, seen = 0;
+
+	for (k = 0; k < p->n; k++)
+		if (strcmp(p->v[k].section, "deviations") == 0 && seen++ == i) {
+			*script_id = p->v[k].key;
+			*line = p->v[k].line;
+			return 1;
+		}
+	return 0;
 }

@@ -284,6 +284,37 @@ static void run_m_presence(struct run_ctx *c, const struct script_matcher *m,
 		    desc, n);
 }
 
+/* count KE = 1: the payloads that match, as presence counts them. */
+static void run_m_count(struct run_ctx *c, const struct script_matcher *m,
+    struct codec_node *view, struct run_check *k)
+{
+	static const char *const ops[] = {
+		[SCRIPT_CMP_EQ] = "", [SCRIPT_CMP_NE] = "not ",
+		[SCRIPT_CMP_LT] = "< ", [SCRIPT_CMP_LE] = "<= ",
+		[SCRIPT_CMP_GT] = "> ", [SCRIPT_CMP_GE] = ">= ",
+	};
+	char desc[128], list[512];
+	uint64_t n = run_count_matching(c, view, m->payload), want = m->value->num;
+	bool holds = false;
+
+	switch (m->cmp) {
+	case SCRIPT_CMP_EQ: holds = n == want; break;
+	case SCRIPT_CMP_NE: holds = n != want; break;
+	case SCRIPT_CMP_LT: holds = n < want; break;
+	case SCRIPT_CMP_LE: holds = n <= want; break;
+	case SCRIPT_CMP_GT: holds = n > want; break;
+	case SCRIPT_CMP_GE: holds = n >= want; break;
+	}
+	if (holds)
+		return;
+	run_pl_desc(m->payload, desc, sizeof(desc));
+	run_present_list(view, run_match_type(m->payload), list, sizeof(list));
+	run_check_fail(k, "count %s: expected %s%llu vs actual %llu (%s: %s)",
+	    desc, ops[m->cmp], (unsigned long long)want,
+	    (unsigned long long)n,
+	    m->payload->type == PL_N ? "notifies" : "payloads", list);
+}
+
 /* natd.source = match|mismatch, natd.destination = match|mismatch: the
  * NAT detection notifies of the message against the addresses and ports
  * it really travelled between (RFC 7296 2.23: SHA-1 of SPIi | SPIr | IP
@@ -456,10 +487,12 @@ static bool run_named(struct run_ctx *c, const struct script_matcher *all,
 
 	for (m = all; m != NULL; m = m->next)
 		if (m->kind == SCRIPT_M_PRESENT || m->kind == SCRIPT_M_ONE_OF_OFFERED ||
-		    m->kind == SCRIPT_M_SUBSET_OF_OFFERED) {
+		    m->kind == SCRIPT_M_SUBSET_OF_OFFERED ||
+		    m->kind == SCRIPT_M_COUNT) {
 			if (run_match_type(m->payload) != p->ptype)
 				continue;
-			if (m->kind != SCRIPT_M_PRESENT || run_args_match(c, p, m->payload))
+			if ((m->kind != SCRIPT_M_PRESENT && m->kind != SCRIPT_M_COUNT) ||
+			    run_args_match(c, p, m->payload))
 				return true;
 		}
 	return false;
@@ -564,6 +597,9 @@ static void run_match_one(struct run_ctx *c, const struct script_matcher *m,
 		return;
 	case SCRIPT_M_EITHER:
 		run_m_either(c, m, view, rx, k);
+		return;
+	case SCRIPT_M_COUNT:
+		run_m_count(c, m, view, k);
 		return;
 	}
 }

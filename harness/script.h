@@ -2,9 +2,10 @@
  *
  * A script is parsed into the tree below: metadata (title, RFC clauses,
  * needs, role) and a list of events. Codec field paths ("hdr.flags",
- * "SA.proposal[1].transform[2].id", "N(COOKIE).data") and most values stay
- * text here, checked for syntax only; the interpreter resolves them against
- * the codec when it runs the script. What the language itself can check is
+ * "SA.proposal[1].transform[2].id", "N(COOKIE).data") stay text here, but
+ * each is resolved against the codec's tables when the script is read (a
+ * field no payload has is an error with its line and column); values
+ * stay text, and the interpreter reads them when it runs the script. What the language itself can check is
  * checked at parse time: keywords, payload and argument names, IANA names
  * of transforms and notifies, durations, bounds, variables defined before
  * use.
@@ -160,16 +161,18 @@ enum script_matcher_kind {
 	SCRIPT_M_NOTHING_ELSE,	/* nothing else */
 	SCRIPT_M_SAME_BYTES,	/* same bytes as $msg */
 	SCRIPT_M_EITHER,	/* either (...) or (...) */
+	SCRIPT_M_COUNT,		/* count KE = 1: how many such payloads */
 };
 
 struct script_group;
 
 struct script_matcher {
 	enum script_matcher_kind kind;
-	struct script_payload *payload;	/* PRESENT, ABSENT, *_OFFERED, ORDER */
+	struct script_payload *payload;	/* PRESENT, ABSENT, *_OFFERED, ORDER,
+					 * COUNT */
 	const char *path;		/* COMPARE */
-	enum script_cmp cmp;
-	struct script_value *value;
+	enum script_cmp cmp;		/* COMPARE, COUNT */
+	struct script_value *value;	/* COMPARE; COUNT: a NUMBER */
 	const char *var;		/* SAME_BYTES */
 	struct script_group *groups;	/* EITHER */
 	struct script_matcher *next;
@@ -382,6 +385,11 @@ int script_parse(const char *path, const char *text, size_t len,
 /* Reads and parses a file (at most SCRIPT_MAX_BYTES). */
 int script_load(const char *path, struct script **out, struct err *e);
 void script_free(struct script *s);
+
+/* What lint asks beyond parsing: the script holds something that can
+ * fail (an expect, establish, iut alive ...), as run requires. 0, or -1
+ * with "path:line:col: script checks nothing ..." in e. */
+int script_lint(const struct script *s, struct err *e);
 
 /* The canonical form: parsing it gives the same script. */
 void script_print(FILE *out, const struct script *s);

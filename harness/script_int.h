@@ -124,12 +124,9 @@ int sp_header_retransmit(struct script_parser *p, const struct script_tok *kw);
 int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah);
 int sp_parse_nat(struct script_parser *p, struct script_event *ev);
 int sp_parse_counters(struct script_parser *p, struct script_iut *u);
-/* The closest of words[] to w within a small edit distance, or NULL. */
-const char *script_suggest(const char *w, size_t len,
-    const char *const *words);
-/* The same over a table of rows, each starting with its word, ended by a
- * NULL word; stride is the size of a row. */
-const char *script_suggest_rows(const char *w, size_t len, const void *rows,
-    size_t stride);
+
+/* script_check.c: a field path against the codec's tables. 0, or -1 with
+ * "path `P': ..." in e and *at the offset in path of the bad part. */
+int sp_check_path(const char *path, size_t *at, struct err *e);
 
 #endif

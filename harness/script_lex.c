@@ -77,56 +77,6 @@ void script_arena_free(struct script_arena *a)
 }
 
 /* ------------------------------------------------------------------ */
-/* Suggestions                                                         */
-
-static size_t edit_distance(const char *a, size_t la, const char *b)
-{
-	size_t lb = strlen(b), i, j, prev, cur, d[33];
-
-	if (la > 32 || lb > 32)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		d[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = d[0];
-		d[0] = i;
-		for (j = 1; j <= lb; j++) {
-			cur = d[j];
-			size_t sub = prev + ((a[i - 1] | 32) != (b[j - 1] | 32));
-			size_t best = d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 : d[j - 1] + 1;
-			d[j] = sub < best ? sub : best;
-			prev = cur;
-		}
-	}
-	return d[lb];
-}
-
-const char *script_suggest_rows(const char *w, size_t len, const void *rows,
-    size_t stride)
-{
-	const char *best = NULL, *word;
-	size_t best_d = len <= 3 ? 1 : 2, dist;
-	const char *row = rows;
-
-	for (; (word = *(const char *const *)(const void *)row) != NULL;
-	    row += stride) {
-		dist = edit_distance(w, len, word);
-		if (dist <= best_d && (best == NULL || dist < best_d ||
-		    dist < edit_distance(w, len, best))) {
-			best = word;
-			best_d = dist;
-		}
-	}
-	return best;
-}
-
-const char *script_suggest(const char *w, size_t len,
-    const char *const *words)
-{
-	return script_suggest_rows(w, len, words, sizeof(words[0]));
-}
-
-/* ------------------------------------------------------------------ */
 /* Lexer                                                               */
 
 enum { LEX_MAX_PAREN = 32 };

@@ -239,7 +239,7 @@ static int parse_exchange(struct script_parser *p, unsigned *x)
 		sp_next(p);
 		return 0;
 	}
-	hint = t->kind == TOK_WORD ? script_suggest(t->start, t->len, exch) : NULL;
+	hint = t->kind == TOK_WORD ? names_suggest(t->start, t->len, exch) : NULL;
 	return sp_err(p, t, "expected an exchange type (IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL or a number)%s%s%s",
 	    hint ? ", did you mean `" : "", hint ? hint : "", hint ? "'?" : "");
 }
@@ -571,7 +571,7 @@ static int parse_iut(struct script_parser *p, struct script_event *ev)
 			break;
 	if (i == sizeof(iut_verbs) / sizeof(iut_verbs[0])) {
 		hint = t->kind == TOK_WORD ?
-		    script_suggest(t->start, t->len, names) : NULL;
+		    names_suggest(t->start, t->len, names) : NULL;
 		return sp_err(p, t, "unknown iut action (initiate, rekey, terminate, restart, alive, start, stop, counters)%s%s%s",
 		    hint ? ", did you mean `" : "", hint ? hint : "",
 		    hint ? "'?" : "");
@@ -646,7 +646,7 @@ static int unknown_statement(struct script_parser *p, struct script_tok *t)
 		    sp_tok_desc(t, buf, sizeof(buf)));
 	if (sp_tok_is_word(t, "set"))
 		return sp_err(p, t, "`set' changes a field of the message sent: indent it under its `send'");
-	hint = script_suggest_rows(t->start, t->len, statements,
+	hint = names_suggest_rows(t->start, t->len, statements,
 	    sizeof(statements[0]));
 	return sp_err(p, t, "unknown event `%.*s'%s%s%s", (int)t->len,
 	    t->start, hint ? " (did you mean `" : "", hint ? hint : "",

@@ -17,6 +17,7 @@
  * key is an error with its line, not a silent default at run time. */
 #include <string.h>
 
+#include "names.h"
 #include "script_int.h"
 
 struct esp_key {
@@ -106,7 +107,7 @@ static int parse_esp_args(struct script_parser *p, struct script_esp *x)
 			if (sp_tok_is_word(t, esp_keys[i].name))
 				break;
 		if (i == sizeof(esp_keys) / sizeof(esp_keys[0])) {
-			hint = script_suggest(t->start, t->len, esp_key_names);
+			hint = names_suggest(t->start, t->len, esp_key_names);
 			return sp_err(p, t, "unknown key `%.*s'%s%s%s", (int)t->len,
 			    t->start, hint ? " (did you mean `" : "",
 			    hint ? hint : "", hint ? "'?)" : "");

@@ -111,9 +111,13 @@ static int need_value(struct script_parser *p, struct script_need *nd,
 		    sp_tok_desc(t, buf, sizeof(buf)));
 	s = sp_peek_at(p, 1);
 	k = sp_peek_at(p, 2);
-	if (table >= 0 && names_parse(table, t->start, t->len, &v) < 0)
-		return sp_err(p, t, "`%.*s' is not a known %s", (int)t->len,
-		    t->start, names_title(table));
+	if (table >= 0 && names_parse(table, t->start, t->len, &v) < 0) {
+		const char *hint = names_suggest_table(table, t->start, t->len);
+
+		return sp_err(p, t, "`%.*s' is not a known %s%s%s%s", (int)t->len,
+		    t->start, names_title(table), hint ? " (did you mean `" : "",
+		    hint ? hint : "", hint ? "'?)" : "");
+	}
 	if (strcmp(nd->section, "iut") == 0 && strcmp(nd->key, "roles") == 0 &&
 	    !sp_tok_is_word(t, "initiator") && !sp_tok_is_word(t, "responder"))
 		return sp_err(p, t, "iut.roles is initiator or responder");
@@ -169,7 +173,7 @@ static int parse_need(struct script_parser *p)
 		if (sp_tok_is_word(sec, need_sections[i]))
 			break;
 	if (need_sections[i] == NULL) {
-		hint = script_suggest(sec->start, sec->len, need_sections);
+		hint = names_suggest(sec->start, sec->len, need_sections);
 		return sp_err(p, sec, "unknown profile section `%.*s' in needs%s%s%s",
 		    (int)sec->len, sec->start, hint ? " (did you mean `" : "",
 		    hint ? hint : "", hint ? "'?)" : "");
@@ -178,6 +182,11 @@ static int parse_need(struct script_parser *p)
 	    (nd->section = sp_text(p, sec)) == NULL ||
 	    (nd->key = sp_text(p, key)) == NULL)
 		return -1;
+	/* A need no profile can hold would skip the script everywhere. */
+	if (!profile_key_known(nd->section, nd->key, &hint))
+		return sp_err(p, key, "unknown profile key `%s' in [%s]%s%s%s",
+		    nd->key, nd->section, hint ? " (did you mean `" : "",
+		    hint ? hint : "", hint ? "'?)" : "");
 	nd->pos = sp_pos(sec);
 	p->i += 3;
 	if (sp_accept(p, TOK_EQ) && need_values(p, nd) < 0)

@@ -4,10 +4,12 @@
 #include "script_int.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
 #include "codec.h"
+#include "err.h"
 #include "names.h"
 
 /* ------------------------------------------------------------------ */
@@ -174,10 +176,27 @@ static int path_segment(struct script_parser *p, char *buf, size_t *n)
 	return 0;
 }
 
+/* The path against the codec, the error at the token of its bad part
+ * (the tokens of a path touch, so an offset in the text is one in the
+ * source). */
+static int check_path(struct script_parser *p, size_t first,
+    const char *path)
+{
+	struct err e;
+	size_t at, i;
+
+	if (sp_check_path(path, &at, &e) == 0)
+		return 0;
+	for (i = first; i + 1 < p->i &&
+	    p->t[i + 1].start - p->t[first].start <= (ptrdiff_t)at; i++)
+		;
+	return sp_err(p, &p->t[i], "%s", e.text);
+}
+
 int sp_path(struct script_parser *p, const char **out)
 {
 	char buf[PATH_MAX_TEXT];
-	size_t n = 0;
+	size_t n = 0, first = p->i;
 	struct script_tok *d;
 
 	buf[0] = '\0';
@@ -191,6 +210,8 @@ int sp_path(struct script_parser *p, const char **out)
 		    path_segment(p, buf, &n) < 0)
 			return -1;
 	}
+	if (check_path(p, first, buf) < 0)
+		return -1;
 	if ((*out = script_arena_strndup(p->a, buf, n)) == NULL)
 		return sp_err(p, d, "out of memory");
 	return 0;
@@ -331,7 +352,7 @@ static bool needs_type(const struct pl_spec *sp)
 /* "did you mean" over the payload names a script writes. */
 static const char *spec_suggest(const struct script_tok *t)
 {
-	return script_suggest_rows(t->start, t->len, codec_script_payloads,
+	return names_suggest_rows(t->start, t->len, codec_script_payloads,
 	    sizeof(codec_script_payloads[0]));
 }
 
@@ -349,8 +370,11 @@ static int check_word(struct script_parser *p, const struct script_value *v,
 	if (v->kind == SCRIPT_V_WORD &&
 	    names_parse(table, v->text, v->len, &x) < 0) {
 		struct script_tok t = { .line = v->pos.line, .col = v->pos.col };
-		return sp_err(p, &t, "`%s' is not a known %s (%s)", v->text,
-		    names_title(table), what);
+		const char *hint = names_suggest_table(table, v->text, v->len);
+
+		return sp_err(p, &t, "`%s' is not a known %s (%s)%s%s%s", v->text,
+		    names_title(table), what, hint ? " (did you mean `" : "",
+		    hint ? hint : "", hint ? "'?)" : "");
 	}
 	if (v->kind == SCRIPT_V_STRING) {
 		struct script_tok t = { .line = v->pos.line, .col = v->pos.col };
@@ -384,15 +408,19 @@ static int parse_arg(struct script_parser *p, const struct pl_spec *sp,
 	    !(first || positional_many(sp))) {
 		return sp_err(p, t, "%s takes key=value arguments here", sp->name);
 	}
+	key = arg_key(sp, a);
+	ks = codec_key_find(sp->st, key);
 	tail = &a->values;
 	do {
 		if (sp_value(p, matching, tail) < 0)
 			return -1;
 		tail = &(*tail)->next;
 	} while (!sp_is(p, TOK_COMMA) && !sp_is(p, TOK_RPAREN) &&
-	    a->key == NULL);
-	key = arg_key(sp, a);
-	ks = codec_key_find(sp->st, key);
+	    (a->key == NULL || (ks != NULL && ks->many && !matching)));
+	if (matching && a->key != NULL && ks != NULL && ks->many &&
+	    !sp_is(p, TOK_COMMA) && !sp_is(p, TOK_RPAREN))
+		return sp_err(p, sp_peek(p), "a matcher names one %s per payload: %s(%s=A), %s(%s=B) both hold when one payload has both",
+		    key, sp->name, key, sp->name, key);
 	table = ks != NULL ? codec_key_names(sp->st, ks) : -1;
 	if (table >= 0 && check_word(p, a->values, table, key) < 0)
 		return -1;
@@ -448,9 +476,16 @@ static int parse_transform(struct script_parser *p, struct script_transform **ou
 			x->id = id;
 			found++;
 		}
-	if (found == 0)
-		return sp_err(p, t, "unknown transform `%.*s'", (int)t->len,
-		    t->start);
+	if (found == 0) {
+		const char *hint = NULL;
+
+		for (type = TT_ENCR; type <= TT_ESN && hint == NULL; type++)
+			hint = names_suggest_table(codec_transform_id_names(type),
+			    t->start, t->len);
+		return sp_err(p, t, "unknown transform `%.*s'%s%s%s", (int)t->len,
+		    t->start, hint ? " (did you mean `" : "", hint ? hint : "",
+		    hint ? "'?)" : "");
+	}
 	if (found > 1)
 		return sp_err(p, t, "`%.*s' names transforms of several types: write INTEG_%.*s or DH_%.*s",
 		    (int)t->len, t->start, (int)t->len, t->start, (int)t->len,
@@ -739,6 +774,31 @@ static int parse_offered(struct script_parser *p, struct script_matcher *m)
 	return 0;
 }
 
+/* count PAYLOAD CMP N: how many payloads of the view match PAYLOAD (as a
+ * presence matcher would), e.g. count KE = 1, count N(COOKIE) <= 1. */
+static int parse_count(struct script_parser *p, struct script_matcher *m)
+{
+	struct script_tok *kw = sp_next(p), *t;
+
+	m->kind = SCRIPT_M_COUNT;
+	if (sp_is(p, TOK_LPAREN) && !sp_peek(p)->space_before)
+		return sp_err(p, kw, "the count matcher is `count KE = 1' (the payload after a blank, no parentheses around it)");
+	if (!sp_is(p, TOK_WORD))
+		return sp_err(p, sp_peek(p), "expected a payload to count: count KE = 1");
+	if (parse_payload(p, true, &m->payload) < 0)
+		return -1;
+	t = sp_peek(p);
+	if (parse_cmp(p, &m->cmp) < 0)
+		return sp_err(p, t, "expected a comparison after count %s: = != < <= > >=",
+		    m->payload->name);
+	t = sp_peek(p);
+	if (sp_value(p, false, &m->value) < 0)
+		return -1;
+	if (m->value->kind != SCRIPT_V_NUMBER || m->value->num > 65535)
+		return sp_err(p, t, "a count is a number (0..65535): count KE = 1");
+	return 0;
+}
+
 static int parse_matcher(struct script_parser *p, struct script_matcher **out)
 {
 	struct script_tok *t = sp_peek(p), *after;
@@ -775,6 +835,8 @@ static int parse_matcher(struct script_parser *p, struct script_matcher **out)
 		m->kind = SCRIPT_M_EITHER;
 		return parse_either(p, m);
 	}
+	if (sp_is_word(p, "count"))
+		return parse_count(p, m);
 	after = &p->t[path_end(p)];
 	if (after->kind >= TOK_EQ && after->kind <= TOK_GE) {
 		m->kind = SCRIPT_M_COMPARE;

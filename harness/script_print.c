@@ -265,6 +265,12 @@ static void print_matcher(FILE *f, const struct script_matcher *m)
 	case SCRIPT_M_SAME_BYTES:
 		fprintf(f, "same bytes as $%s", m->var);
 		break;
+	case SCRIPT_M_COUNT:
+		fputs("count ", f);
+		print_payload(f, m->payload);
+		fprintf(f, " %s %llu", cmp_name(m->cmp),
+		    (unsigned long long)m->value->num);
+		break;
 	case SCRIPT_M_EITHER:
 		fputs("either ", f);
 		for (g = m->groups; g != NULL; g = g->next) {

@@ -395,7 +395,7 @@ static const struct bad bads[] = {
 	{ H "send IKE_SA_INIT: N(data=0x01)\n",
 	  "bad.ike:3:19: N needs its type: N(COOKIE, data=...)" },
 	{ H "send IKE_SA_INIT: N(COOKIEE)\n",
-	  "bad.ike:3:21: `COOKIEE' is not a known notify message type (type)" },
+	  "bad.ike:3:21: `COOKIEE' is not a known notify message type (type) (did you mean `COOKIE'?)" },
 	{ H "send IKE_SA_INIT: KE(group=MODP_2048, colour=red)\n",
 	  "bad.ike:3:39: KE has no argument `colour'" },
 	{ H "send IKE_SA_INIT: KE(group=MODP_2048, group=ECP_256)\n",
@@ -451,7 +451,7 @@ static const struct bad bads[] = {
 	{ "test \"t\"\nrfc 7296\n",
 	  "bad.ike:2:9: expected an RFC section like 2.6 or 3.10.1" },
 	{ "test \"t\"\nrfc 7296 2.1\nneeds ike.dh=ECP_999\nwait 1s\n",
-	  "bad.ike:3:14: `ECP_999' is not a known key exchange method" },
+	  "bad.ike:3:14: `ECP_999' is not a known key exchange method (did you mean `ECP_192'?)" },
 	{ "test \"t\"\nrfc 7296 2.1\nneeds ikee.dh=ECP_256\nwait 1s\n",
 	  "bad.ike:3:7: unknown profile section `ikee' in needs (did you mean `ike'?)" },
 	{ H "send IKE_SA_INIT: V(data=\"a\\qb\")\n",
@@ -474,7 +474,151 @@ static const struct bad bads[] = {
 	  "bad.ike:3:12: `retransmit off' is the one form: iketest then sends each request once" },
 	{ H "retransmit off\nretransmit off\n",
 	  "bad.ike:4:1: a second `retransmit' line" },
+	/* issue 15.9: did you mean, for transforms and notifies */
+	{ H "send IKE_SA_INIT: SA(ike: AES_CBC/256 HMAC_SHA2_265)\n",
+	  "bad.ike:3:39: unknown transform `HMAC_SHA2_265' (did you mean `HMAC_SHA2_256'?)" },
+	{ H "send IKE_SA_INIT: SA(ike: AES_GMC_16/256)\n",
+	  "bad.ike:3:27: unknown transform `AES_GMC_16' (did you mean `AES_GCM_16'?)" },
+	{ H "expect IKE_SA_INIT: N(INVALID_KE_PAYLOD)\n",
+	  "bad.ike:3:23: `INVALID_KE_PAYLOD' is not a known notify message type (type) (did you mean `INVALID_KE_PAYLOAD'?)" },
+	/* issue 15.5: field paths are checked against the codec when read */
+	{ H "expect IKE_SA_INIT: hdr.bogus_field = 3\n",
+	  "bad.ike:3:25: path `hdr.bogus_field': the IKE header has no field `bogus_field'" },
+	{ H "expect IKE_SA_INIT: hdr.mesage_id = 0\n",
+	  "bad.ike:3:25: path `hdr.mesage_id': the IKE header has no field `mesage_id' (did you mean `message_id'?)" },
+	{ H "expect IKE_SA_INIT: SA.proposal[1].transfrom[2].id = 1\n",
+	  "bad.ike:3:36: path `SA.proposal[1].transfrom[2].id': proposal has no field or part `transfrom' (did you mean `transform'?)" },
+	{ H "expect IKE_SA_INIT: KE.groop = 19\n",
+	  "bad.ike:3:24: path `KE.groop': KE has no field or part `groop' (did you mean `group'?)" },
+	{ H "expect IKE_SA_INIT: KX.group = 19\n",
+	  "bad.ike:3:21: path `KX.group': unknown payload `KX' (did you mean `KE'?)" },
+	{ H "expect IKE_SA_INIT: N(COOKY).data = 0x00\n",
+	  "bad.ike:3:23: path `N(COOKY).data': unknown notify type `COOKY' (did you mean `COOKIE'?)" },
+	{ H "expect IKE_SA_INIT: SA.proposal = 1\n",
+	  "bad.ike:3:24: path `SA.proposal' names a proposal, not one of its fields" },
+	{ H "expect IKE_SA_INIT: payload[2].bogus = 1\n",
+	  "bad.ike:3:32: path `payload[2].bogus': no payload has a field `bogus'" },
+	{ H "capture $x = N(COOKIE).dta\nexpect silence for 1s\n",
+	  "bad.ike:3:24: path `N(COOKIE).dta': N has no field or part `dta' (did you mean `data'?)" },
+	{ H "send IKE_SA_INIT\n    set hdr.spi_x = 0\nexpect silence for 1s\n",
+	  "bad.ike:4:13: path `hdr.spi_x': the IKE header has no field `spi_x' (did you mean `spi_i'?)" },
+	{ H "expect IKE_SA_INIT: natd.sauce = match\n",
+	  "bad.ike:3:21: path `natd.sauce': natd.source or natd.destination" },
+	{ "test \"t\"\nrfc 7296 2.1\nneeds capabilities.cokies\nwait 1s\n",
+	  "bad.ike:3:20: unknown profile key `cokies' in [capabilities] (did you mean `cookies'?)" },
+	{ "test \"t\"\nrfc 7296 2.1\nneeds timers.retrasmit\nwait 1s\n",
+	  "bad.ike:3:14: unknown profile key `retrasmit' in [timers] (did you mean `retransmit'?)" },
+	/* issue 15.5, 15.12: the count matcher */
+	{ H "expect IKE_SA_INIT: count(KE) = 1\n",
+	  "bad.ike:3:21: the count matcher is `count KE = 1' (the payload after a blank, no parentheses around it)" },
+	{ H "expect IKE_SA_INIT: count KE\n",
+	  "bad.ike:3:29: expected a comparison after count KE: = != < <= > >=" },
+	{ H "expect IKE_SA_INIT: count KE = many\n",
+	  "bad.ike:3:32: a count is a number (0..65535): count KE = 1" },
 };
+
+/* What lint asks beyond parsing (issue 15.5: a script with no
+ * expectation linted clean, then failed as "script checked nothing"). */
+static void lint_scripts(void)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ H "send IKE_SA_INIT\nwait 1s\n",
+		  "lint.ike:3:1: script checks nothing: no expect, establish, iut alive, iut counters, esp expect or nat expect keepalive (run would fail it as `script checked nothing')" },
+		{ H "repeat 2 {\n  send INFORMATIONAL\n}\niut rekey child\n",
+		  "lint.ike:3:1: script checks nothing: no expect, establish, iut alive, iut counters, esp expect or nat expect keepalive (run would fail it as `script checked nothing')" },
+		{ H "send IKE_SA_INIT\nexpect silence for 1s\n", NULL },
+		{ H "repeat 2 {\n  iut alive\n}\n", NULL },
+		{ H "establish ike\n", NULL },
+		{ H "establish child\nesp send udp\nesp expect udp\n", NULL },
+	};
+	struct script *s;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!ok(script_parse("lint.ike", cases[i].text, strlen(cases[i].text), &s, &e) == 0,
+		    "lint case %zu parses", i + 1)) {
+			diag("%s", e.text);
+			continue;
+		}
+		e.text[0] = '\0';
+		int rc = script_lint(s, &e);
+		if (cases[i].want == NULL)
+			ok(rc == 0, "lint case %zu checks something", i + 1);
+		else if (!ok(rc < 0 && strcmp(e.text, cases[i].want) == 0,
+		    "lint case %zu: %s", i + 1, cases[i].want))
+			diag("got: %s", rc < 0 ? e.text : "(clean)");
+		script_free(s);
+	}
+}
+
+/* D(spi=A B): several SPIs in one Delete (RFC 7296 3.11), kept in order;
+ * a matcher names one SPI per D. */
+static void delete_spis(void)
+{
+	static const char src[] = H
+	    "let $a = 0x01020304\n"
+	    "establish child\n"
+	    "send INFORMATIONAL request: SK(D(proto=ESP, spi=$a 0x05060708 0x090a0b0c))\n"
+	    "expect INFORMATIONAL response: D(spi=0x01), D(spi=0x02)\n";
+	static const char bad[] = H
+	    "establish child\n"
+	    "expect INFORMATIONAL response: D(spi=0x01 0x02)\n";
+	struct err e;
+	struct script *s = parse_str("dspi.ike", src, &e);
+	const struct script_arg *a;
+	const struct script_value *v;
+	size_t n = 0;
+	char *p;
+
+	if (!ok(s != NULL, "several SPIs in one D parse")) {
+		diag("%s", e.text);
+		return;
+	}
+	a = s->events->next->next->u.send.payloads->inner->args->next;
+	for (v = a != NULL ? a->values : NULL; v != NULL; v = v->next)
+		n++;
+	ok(a != NULL && strcmp(a->key, "spi") == 0 && n == 3 &&
+	    a->values->kind == SCRIPT_V_VAR, "three SPIs in the tree, in order");
+	p = script_print_string(s);
+	ok(p != NULL && strstr(p, "D(proto=ESP, spi=$a 0x05060708 0x090a0b0c)") != NULL,
+	    "several SPIs printed");
+	free(p);
+	script_free(s);
+	round_trip("dspi.ike", src);
+	s = parse_str("dspi.ike", bad, &e);
+	ok(s == NULL && strcmp(e.text, "dspi.ike:4:43: a matcher names one spi per payload: D(spi=A), D(spi=B) both hold when one payload has both") == 0,
+	    "a matcher names one SPI per D: %s", e.text);
+	script_free(s);
+}
+
+/* count PAYLOAD CMP N: in the tree, printed, and round-tripped. */
+static void count_matcher(void)
+{
+	static const char src[] = H
+	    "send IKE_SA_INIT\n"
+	    "expect IKE_SA_INIT response: count KE = 1, count N(NAT_DETECTION_SOURCE_IP) >= 1, no KE(group=MODP_2048)\n";
+	struct err e;
+	struct script *s = parse_str("count.ike", src, &e);
+	const struct script_matcher *m;
+	char *p;
+
+	if (!ok(s != NULL, "count matcher parses")) {
+		diag("%s", e.text);
+		return;
+	}
+	m = s->events->next->u.expect.matchers;
+	ok(m->kind == SCRIPT_M_COUNT && m->payload->type == PL_KE &&
+	    m->cmp == SCRIPT_CMP_EQ && m->value->num == 1 &&
+	    m->next->kind == SCRIPT_M_COUNT && m->next->cmp == SCRIPT_CMP_GE &&
+	    m->next->payload->type == PL_N, "count matchers in the tree");
+	p = script_print_string(s);
+	ok(p != NULL && strstr(p, "count KE = 1, count N(NAT_DETECTION_SOURCE_IP) >= 1,") != NULL,
+	    "count matchers printed");
+	free(p);
+	script_free(s);
+	round_trip("count.ike", src);
+}
 
 static void bad_scripts(void)
 {
@@ -677,6 +821,9 @@ int main(void)
 	example_files_parse();
 	tree();
 	bad_scripts();
+	lint_scripts();
+	count_matcher();
+	delete_spis();
 	limits();
 	or_silence();
 	retransmit_off();
