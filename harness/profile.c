@@ -68,7 +68,7 @@ static const struct profile_key {
 	const char *const *words;	/* PK_ENUM */
 } keys[] = {
 	{ "name", "iut", PK_WORDS, NULL },
-	{ "adapter", "iut", PK_WORDS, NULL },
+	{ "adapter", "iut", PK_FILE, NULL },
 	{ "version", "iut", PK_WORDS, NULL },
 	{ "version-command", "iut", PK_WORDS, NULL },
 	{ "roles", "iut", PK_ROLES, NULL },
@@ -690,10 +690,76 @@ int profile_parse(const char *path, const char *text, size_t len,
 	return 0;
 }
 
+/* "DIR/" + name, or NULL when out of memory. */
+static char *in_folder(const char *dir, size_t dirlen, const char *name)
+{
+	size_t n = strlen(name);
+	char *s = malloc(dirlen + 1 + n + 1);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, dir, dirlen);
+	s[dirlen] = '/';
+	memcpy(s + dirlen + 1, name, n + 1);
+	return s;
+}
+
+/* A relative file name (PK_FILE: psk-file, ca, certificates, keys, the
+ * adapter) and a command's relative program (version-command, when its
+ * first word holds a slash) are taken from the profile's own folder, so
+ * that a profile and the files beside it move together and iketest runs
+ * from any folder. Absolute names and lab variables ($CREDS_DIR/psk)
+ * stay as they are. The value is rebuilt from the words. */
+static int resolve_files(struct profile *p, struct err *e)
+{
+	const char *slash = strrchr(p->path, '/');
+	size_t dirlen = slash != NULL ? (size_t)(slash - p->path) : 0, i, j;
+
+	if (slash == NULL)
+		return 0;	/* the current folder already */
+	for (i = 0; i < p->n; i++) {
+		struct profile_entry *en = &p->v[i];
+		const struct profile_key *k;
+		const char *hint;
+		bool command = strcmp(en->section, "iut") == 0 &&
+		    strcmp(en->key, "version-command") == 0;
+		char *joined;
+		size_t len = 0;
+
+		if (strcmp(en->section, "deviations") == 0 ||
+		    (k = key_find(en->section, en->key, &hint)) == NULL ||
+		    (k->kind != PK_FILE && !command))
+			continue;
+		for (j = 0; j < en->nwords; j++) {
+			char *w = en->words[j], *r;
+
+			if (w[0] == '/' || w[0] == '$' ||
+			    (command && (j > 0 || strchr(w, '/') == NULL)))
+				continue;
+			if ((r = in_folder(p->path, dirlen, w)) == NULL)
+				return err_set(e, "%s: out of memory", p->path);
+			free(w);
+			en->words[j] = r;
+		}
+		for (j = 0; j < en->nwords; j++)
+			len += strlen(en->words[j]) + 1;
+		if ((joined = malloc(len + 1)) == NULL)
+			return err_set(e, "%s: out of memory", p->path);
+		joined[0] = '\0';
+		for (j = 0; j < en->nwords; j++) {
+			if (j > 0)
+				strcat(joined, " ");
+			strcat(joined, en->words[j]);
+		}
+		free(en->value);
+		en->value = joined;
+	}
+	return 0;
+}
+
 /* The files a profile names exist and can be read, where they are named
  * without lab variables (those are checked where they are expanded).
- * Paths are taken from the current folder, as run and respond open
- * them. */
+ * Relative names are the profile folder's (resolve_files). */
 static int check_files(const struct profile *p, struct err *e)
 {
 	const struct profile_key *k;
@@ -740,7 +806,7 @@ int profile_load(const char *path, struct profile **out, struct err *e)
 		rc = profile_parse(path, buf, n, out, e);
 	free(buf);
 	fclose(f);
-	if (rc == 0 && check_files(*out, e) < 0) {
+	if (rc == 0 && (resolve_files(*out, e) < 0 || check_files(*out, e) < 0)) {
 		profile_free(*out);
 		*out = NULL;
 		rc = -1;

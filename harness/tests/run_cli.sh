@@ -53,6 +53,22 @@ else
 	skip 2 "no prove here"
 fi
 
+# Files a profile names are the profile folder's, whatever the current
+# folder (the psk-file beside it, the adapter beside it).
+mkdir -p "$T/gw"
+cp suites/examples/profile.conf "$T/gw/profile.conf"
+echo 'a-test-psk-of-the-cli-test' >"$T/gw/my-gw.psk"
+printf '#!/bin/sh\necho "gw 1.0"\n' >"$T/gw/adapter"
+chmod +x "$T/gw/adapter"
+printf 'adapter = adapter\nversion-command = ./adapter version\n' >"$T/gw/iut.add"
+sed "/^\[iut\]/r $T/gw/iut.add" "$T/gw/profile.conf" >"$T/gw/p.conf"
+"$IKETEST" lint --profile "$T/gw/p.conf" >"$T/lint" 2>&1
+ok $? "a profile's psk-file and adapter are found beside it, from another folder$(head -n 2 "$T/lint" | sed 's/^/: /' | tr '\n' ' ')"
+rm "$T/gw/adapter"
+"$IKETEST" lint --profile "$T/gw/p.conf" >"$T/lint" 2>&1
+grep -q "^$T/gw/p.conf:[0-9]*: \[iut\] adapter: $T/gw/adapter: No such file" "$T/lint"
+ok $? "a missing adapter is a lint error with file:line ($(head -n 1 "$T/lint"))"
+
 "$IKETEST" run --help >"$T/help"; rc=$?
 ok $([ $rc = 0 ] && echo 0 || echo 1) "run --help: exit 0"
 grep -q '^Examples:' "$T/help" && grep -q "prove --ext .ike" "$T/help"
