@@ -197,6 +197,14 @@ int cmd_run(int argc, char **argv)
 		printf("Bail out! %s\n", e.text);
 		return 2;
 	}
+	/* an empty or comment-only profile tests nothing: refused here as
+	 * lint refuses it (--iut-addr may stand in for [addresses] iut) */
+	if (o.iut_addr == NULL && profile_check_testable(prof, &e) < 0) {
+		fprintf(stderr, "iketest run: %s\n", e.text);
+		printf("Bail out! %s\n", e.text);
+		profile_free(prof);
+		return 2;
+	}
 	many = argc - first > 1;
 	if (many) {
 		printf("TAP version 13\n");

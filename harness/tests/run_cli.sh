@@ -53,6 +53,13 @@ else
 	skip 2 "no prove here"
 fi
 
+# An empty or comment-only profile tests nothing: refused, not all-SKIP.
+printf '# only a comment\n' >"$T/empty.conf"
+"$IKETEST" run --profile "$T/empty.conf" $S/quiet.ike >"$T/tap" 2>"$T/err"; rc=$?
+ok $([ $rc = 2 ] && echo 0 || echo 1) "a comment-only profile: run exits 2 (got $rc)"
+grep -q "^iketest run: $T/empty.conf:1: profile has no \[addresses\] iut: nothing to test" "$T/err"
+ok $? "a comment-only profile: said with file:line ($(head -n 1 "$T/err"))"
+
 # Files a profile names are the profile folder's, whatever the current
 # folder (the psk-file beside it, the adapter beside it).
 mkdir -p "$T/gw"
