@@ -315,6 +315,31 @@ static int run_follow_cookie(struct run_ctx *c, const struct script_expect *x,
 	return 1;
 }
 
+/* The message an expect waits for, within hi of *base, COOKIE demands
+ * followed (*base moves to each retry); when the window ends with
+ * nothing, no request is retransmitted any more. 1, 0 or -1. */
+static int run_receive(struct run_ctx *c, const struct script_expect *x,
+    uint64_t hi, uint64_t *base, uint64_t *ts, struct err *e)
+{
+	unsigned follows;
+	int rc = run_next_message(c, *base + hi, ts, e);
+
+	/* bounded: each kept request is retried once at most */
+	for (follows = 0; rc == 1 && follows <= RUN_INIT_REQS; follows++) {
+		int f = run_follow_cookie(c, x, e);
+
+		if (f <= 0) {
+			rc = f < 0 ? -1 : 1;
+			break;
+		}
+		*base = c->last_event_us;
+		rc = run_next_message(c, *base + hi, ts, e);
+	}
+	if (rc == 0)
+		run_retx_stop(c);	/* the window is over */
+	return rc;
+}
+
 int run_expect(struct run_ctx *c, const struct script_event *ev)
 {
 	const struct script_expect *x = &ev->u.expect;
@@ -324,7 +349,6 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	char when[32], got[32];
 	struct err e;
 	int rc;
-	unsigned follows;
 
 	run_window(&x->timing, &lo, &hi);
 	run_check_begin(c, &k, ev->pos.line, "expect %s %s",
@@ -332,20 +356,7 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	    run_dir_name(x->dir));
 	c->want_response = x->dir == SCRIPT_DIR_RESPONSE;
 	c->line = ev->pos.line;
-	rc = run_next_message(c, base + hi, &ts, &e);
-	/* bounded: each kept request is retried once at most */
-	for (follows = 0; rc == 1 && follows <= RUN_INIT_REQS; follows++) {
-		int f = run_follow_cookie(c, x, &e);
-
-		if (f <= 0) {
-			rc = f < 0 ? -1 : 1;
-			break;
-		}
-		base = c->last_event_us;
-		rc = run_next_message(c, base + hi, &ts, &e);
-	}
-	if (rc == 0)
-		run_retx_stop(c);	/* the window is over */
+	rc = run_receive(c, x, hi, &base, &ts, &e);
 	if (rc == 0 && x->or_silence) {
 		/* the RFC lets the IUT drop the request: silence passes */
 		script_format_duration(hi, when, sizeof(when));
