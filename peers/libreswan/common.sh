@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2154 # prog, CREDS_DIR and the rest: set by the sourcing adapter
 # peers/libreswan/common.sh: the libreswan code both libreswan IUTs share,
 # sourced by peers/libreswan/adapter (pluto in its lab namespace, on the
 # lab's kernel) and peers/libreswan-kernel/adapter (pluto in a user-mode
@@ -219,6 +220,10 @@ conn $1
 	$auth
 	ike=$IKE_ALG
 	esp=$ESP_ALG
+	pfs=$ESP_PFS
+	# RFC 7296 2.9: a responder may narrow wider selectors to its own
+	# (pluto's default, narrowing=no, answers TS_UNACCEPTABLE instead)
+	narrowing=yes
 	encapsulation=${ENCAPSULATION:-yes}
 	fragmentation=yes
 	retransmit-interval=500
@@ -240,6 +245,10 @@ do_configure() {
 	running || die "not running: '$prog start' first"
 	IKE_ALG=$(ike_alg "$profile")
 	ESP_ALG=$(esp_alg "$profile")
+	# [esp] dh NONE alone: CREATE_CHILD_SA without KE (pfs=no); pluto's default
+	# (pfs=yes) refuses a CHILD SA proposal without one (NO_PROPOSAL_CHOSEN)
+	ESP_PFS=yes
+	[ "$(profile_get "$profile" esp dh)" != NONE ] || ESP_PFS=no
 	[ -n "$IKE_ALG" ] || die "$profile: no IKE transforms in [ike]"
 	[ -n "$ESP_ALG" ] || die "$profile: no ESP transforms in [esp]"
 	psk_file=$(profile_get "$profile" auth psk-file)
