@@ -11,7 +11,11 @@
 #                          credentials sw-rsa.pem ...: [a-z][a-z0-9]{0,5}
 #      slot=2              the lab index that picks its subnets: 1..14
 #      needs=pfkey         optional: host features it cannot run without
-#                          (words: pfkey); unmet: known but not run
+#                          (words: pfkey, uml); unmet: known but not run
+#      host=uml            optional: where the IUT runs: ns (default, a
+#                          process in its lab namespace) or uml (a guest
+#                          kernel in it, ci/uml: ci/lab gives its links
+#                          no addresses; the guest has them)
 #    Sourcing this file loads and validates every peer.conf (registry_load),
 #    each error naming FILE:LINE; a wrong registry stops the sourcing script.
 #
@@ -32,6 +36,8 @@ registry_scan() {
 	# the host features a need can name, when present
 	have=
 	[ ! -e /proc/net/pfkey ] || have=pfkey
+	# uml: a user-mode Linux kernel (ci/uml) and modprobe for its modules
+	[ ! -x /usr/bin/linux.uml ] || [ ! -x /usr/sbin/modprobe ] || have=$have,uml
 	set -- "$IKETEST_PEERS"/*/peer.conf
 	[ -e "$1" ] || { echo "error: $IKETEST_PEERS: no */peer.conf (no IUT)"; return 1; }
 	for f; do
@@ -76,13 +82,15 @@ registry_scan() {
 			nw = split(v, w, /[ \t]+/)
 			for (j = 1; j <= nw; j++) {
 				if (w[j] == "") continue
-				if (w[j] != "pfkey") bad("needs: unknown feature " w[j] " (known: pfkey)")
+				if (w[j] != "pfkey" && w[j] != "uml") bad("needs: unknown feature " w[j] " (known: pfkey, uml)")
 				needs[FILENAME] = needs[FILENAME] (needs[FILENAME] == "" ? "" : ",") w[j]
 				if (index(have, "," w[j] ",") == 0)
 					unmet[FILENAME] = unmet[FILENAME] (unmet[FILENAME] == "" ? "" : ",") w[j]
 			}
+		} else if (k == "host") {
+			if (v != "ns" && v != "uml") bad("host=" v ": want ns or uml")
 		} else
-			bad("unknown key " k " (name, short, slot, needs)")
+			bad("unknown key " k " (name, short, slot, needs, host)")
 	}
 	END {
 		finish(cur)
@@ -142,6 +150,14 @@ peer_slot() { peer_field "$1" 3; }
 peer_unmet() {
 	u=$(peer_field "$1" 4) || return 1
 	[ "$u" = - ] || echo "$u" | tr , '\n'
+}
+
+# peer_host WORD: where the IUT runs, from its peer.conf: ns (default) or
+# uml (a ci/uml guest inside its lab namespace).
+peer_host() {
+	_pn=$(peer_name "$1") || return 1
+	_ph=$(sed -n "s/^host=//p" "$IKETEST_PEERS/$_pn/peer.conf")
+	echo "${_ph:-ns}"
 }
 
 # peers_list COLUMN [available]: a column of every IUT, or of those whose
