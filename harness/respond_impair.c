@@ -59,7 +59,7 @@ static const struct impair_edit {
 	    "hdr.flags.response", "0" },
 	{ RESPOND_IMPAIR_HDR_MAJOR_VERSION, IMPAIR_ANY, "hdr.major_version",
 	    "3" },
-	{ RESPOND_IMPAIR_LEGAL_MINOR_VERSION, IMPAIR_ANY, "hdr.minor_version",
+	{ RESPOND_IMPAIR_MINOR_VERSION, IMPAIR_ANY, "hdr.minor_version",
 	    "1" },
 	{ RESPOND_IMPAIR_INIT_SPI_R_ZERO, EXCH_IKE_SA_INIT, "hdr.spi_r", "0" },
 	{ RESPOND_IMPAIR_INIT_MESSAGE_ID, EXCH_IKE_SA_INIT, "hdr.message_id",

@@ -6,11 +6,12 @@
  * allow, and every script must still pass (harness/tests/impair.sh).
  *
  * RESPOND_IMPAIRS is the one table: symbol, name, kind, the clause
- * broken (or allowing it), the suites that judge it (a script or a
- * folder under suites/, first the script expected to catch it), and what
- * the peer does. respond.c and respond_esp.c ask respond_impair_has() at
- * the point where they build or accept a message; edits of a response's
- * payloads live in respond_impair.c (respond_impair_response). Only the
+ * broken (or allowing it), the suites that judge it (scripts or folders
+ * under suites/: for a violation, first the script expected to catch it;
+ * for a legal variation, where it acts), and what the peer does.
+ * respond.c and respond_esp.c ask respond_impair_has() at the point
+ * where they build or accept a message; edits of a response's payloads
+ * live in respond_impair.c (respond_impair_response). Only the
  * responder is impaired, never --initiate. */
 #ifndef IKETEST_RESPOND_IMPAIR_H
 #define IKETEST_RESPOND_IMPAIR_H
@@ -41,6 +42,9 @@ enum respond_impair_kind { RESPOND_IMPAIR_VIOLATION, RESPOND_IMPAIR_LEGAL };
 	X(HDR_MAJOR_VERSION, "hdr-major-version", VIOLATION, "RFC 7296 3.1", \
 	    "ike_sa_init/response_header.ike", \
 	    "sends major version 3 in every response") \
+	X(MINOR_VERSION, "minor-version-nonzero", VIOLATION, "RFC 7296 3.1", \
+	    "ike_sa_init/version_minor_higher.ike ike_sa_init", \
+	    "sends minor version 1 (receivers ignore it; senders MUST send 0)") \
 	X(INIT_SPI_R_ZERO, "init-spi-r-zero", VIOLATION, "RFC 7296 3.1, 2.6", \
 	    "ike_sa_init/response_header.ike", \
 	    "answers IKE_SA_INIT with a zero responder SPI") \
@@ -134,13 +138,17 @@ enum respond_impair_kind { RESPOND_IMPAIR_VIOLATION, RESPOND_IMPAIR_LEGAL };
 	    "ike_auth/bad_icv.ike ike_auth", \
 	    "answers a request whose ICV does not verify (an empty response)") \
 	X(RETRANSMIT_DIFFERENT, "retransmit-different", VIOLATION, "RFC 7296 2.1", \
-	    "retransmission/responder_same_response_informational.ike retransmission", \
-	    "answers a retransmitted protected request with its response encrypted again") \
+	    "retransmission/responder_same_response_informational.ike " \
+	    "retransmission", \
+	    "answers a retransmitted protected request with its response " \
+	    "encrypted again") \
 	X(RETRANSMIT_IGNORED, "retransmit-ignored", VIOLATION, "RFC 7296 2.1", \
-	    "retransmission/responder_same_response_informational.ike retransmission", \
+	    "retransmission/responder_same_response_informational.ike " \
+	    "retransmission", \
 	    "does not answer a retransmitted protected request") \
 	X(WINDOW_IGNORED, "message-id-window", VIOLATION, "RFC 7296 2.3", \
-	    "informational/message_id_out_of_window.ike retransmission informational", \
+	    "informational/message_id_out_of_window.ike retransmission " \
+	    "informational", \
 	    "processes a request whose message ID is outside the window") \
 	X(CRITICAL_IGNORED, "critical-ignored", VIOLATION, "RFC 7296 2.5", \
 	    "ike_sa_init/unknown_payload_critical.ike ike_sa_init", \
@@ -152,7 +160,8 @@ enum respond_impair_kind { RESPOND_IMPAIR_VIOLATION, RESPOND_IMPAIR_LEGAL };
 	    "ike_auth/psk_ok.ike ike_auth create_child_sa", \
 	    "answers TSi/TSr of everything (all addresses, protocols, ports)") \
 	X(DELETE_SPI_SIZE, "delete-spi-size", VIOLATION, "RFC 7296 3.11", \
-	    "informational/delete_child.ike informational/delete_child_spi_size.ike informational", \
+	    "informational/delete_child.ike " \
+	    "informational/delete_child_spi_size.ike informational", \
 	    "answers a CHILD SA Delete with 8-byte SPIs (SPI Size 8 for ESP)") \
 	X(DELETE_WRONG_SPI, "delete-wrong-spi", VIOLATION, "RFC 7296 1.4.1", \
 	    "informational/delete_child.ike informational", \
@@ -177,16 +186,21 @@ enum respond_impair_kind { RESPOND_IMPAIR_VIOLATION, RESPOND_IMPAIR_LEGAL };
 	    "esp/ah_sender_sequence.ike esp", \
 	    "sends every AH packet with sequence number 1") \
 	/* legal variations: must pass every script */ \
-	X(LEGAL_MINOR_VERSION, "legal-minor-version", LEGAL, "RFC 7296 2.5", \
-	    "", "sends minor version 1 (a receiver MUST ignore it)") \
 	X(LEGAL_VENDOR_ID, "legal-vendor-id", LEGAL, "RFC 7296 3.12", \
-	    "", "adds a Vendor ID payload to IKE_SA_INIT and IKE_AUTH responses") \
+	    "ike_sa_init ike_auth", \
+	    "adds a Vendor ID payload to IKE_SA_INIT and IKE_AUTH responses") \
 	X(LEGAL_NOTIFY_ORDER, "legal-notify-order", LEGAL, "RFC 7296 3.10", \
-	    "", "sends the notifies of each response in reverse order") \
+	    "ike_sa_init natt", \
+	    "sends the notifies of each response in reverse order") \
 	X(LEGAL_UNKNOWN_STATUS, "legal-unknown-status", LEGAL, "RFC 7296 3.10.1", \
-	    "", "adds a status notify of a private-use type (40960) to IKE_SA_INIT responses") \
+	    "ike_sa_init", \
+	    "adds a status notify of a private-use type (40960) to " \
+	    "IKE_SA_INIT responses") \
 	X(LEGAL_TS_NARROW, "legal-ts-narrow", LEGAL, "RFC 7296 2.9", \
-	    "", "narrows each new CHILD SA's TSi to the lower half of every range")
+	    "ike_auth create_child_sa esp/udp_echo.ike esp/icmp_echo.ike " \
+	    "esp/second_child.ike esp/selector_source_outside.ike " \
+	    "esp/selector_destination_outside.ike", \
+	    "narrows each new CHILD SA's TSi to the lower half of every range")
 
 #define X(sym, name, kind, clause, suites, what) RESPOND_IMPAIR_##sym,
 enum respond_impair_id { RESPOND_IMPAIRS(X) RESPOND_IMPAIR_COUNT };

@@ -4,16 +4,16 @@
 # is harness/respond_impair.h and `iketest respond --impair list`).
 #
 # One lab for the whole test. Then, each with the peer restarted:
-# 1. the unimpaired peer: every script passes or is skipped;
+# 1. the unimpaired peer: every script passes or is skipped (none of
+#    `role responder' here: see scripts() below);
 # 2. each violation: the scripts and folders of its row, in that order,
 #    until the first red one (fail or error); at least one must be red.
 #    Since step 1 found every script green, a red script there is red
 #    because of the impairment;
-# 3. each legal variation: every script stays green. By default every
-#    folder but esp/ (the data plane, whose time goes in silences that no
-#    IKE variation touches), esp/ included for legal-ts-narrow, which
-#    changes the CHILD SAs' selectors; IMPAIR_FULL=1 runs all of them
-#    for every variation.
+# 3. each legal variation: the scripts of the folders its row names
+#    (where it acts) stay green; then all the legal variations at once:
+#    every script stays green.
+#    IMPAIR_FULL=1 runs every script for each variation alone too.
 # IMPAIR_WRITE=1 writes suites/IMPAIRMENTS.md: impairment, clause, the
 # script that caught it and its first failing check. IMPAIR_ONLY="NAME
 # ..." runs only those impairments (and step 1 only with IMPAIR_BASE=1).
@@ -110,7 +110,9 @@ script() {
 }
 
 # scripts WORDS: the scripts that suites/WORD names (a script or a
-# folder), in order, each once.
+# folder), in order, each once; not those of `role responder', where the
+# IUT initiates (`respond --initiate', never impaired: suites_reference.sh
+# runs them).
 scripts() {
 	for w in $1; do
 		if [ -f "suites/$w" ]; then
@@ -118,17 +120,37 @@ scripts() {
 		elif [ -d "suites/$w" ]; then
 			ls "suites/$w"/*.ike
 		fi
-	done | awk '!seen[$0]++'
+	done | awk '!seen[$0]++' | while read -r f; do
+		grep -q '^role responder' "$f" || echo "$f"
+	done
 }
 
-# all_but_esp: every folder of the suites but examples (and esp).
+# folders: every folder of the suites but examples.
 folders() {
 	for d in suites/*/; do
 		d=${d#suites/}
 		d=${d%/}
-		case $d in examples) continue ;; esp) [ "$1" = all ] || continue ;; esac
-		echo "$d"
+		[ "$d" = examples ] || echo "$d"
 	done
+}
+
+# legal NAMES SET: the peer with the legal variations NAMES, the scripts
+# of SET (but role responder ones) must stay green; one TAP line.
+legal() {
+	s0=$(date +%s)
+	if ! peer "$1" </dev/null; then
+		ok 1 "$1: the peer starts"
+		return
+	fi
+	red= count=0
+	for f in $(scripts "$2"); do
+		script "$f" </dev/null
+		count=$((count + 1))
+		[ "$verdict" = red ] && red="$red ${f#suites/}"
+	done
+	ok "$([ -z "$red" ] && echo 0 || echo 1)" \
+	    "$1 stays green: $count scripts of $(echo $2 | tr ' ' ,)${red:+; red:$red} ($(($(date +%s) - s0))s)"
+	green="${red:-green: $count scripts of $(echo $2 | tr ' ' ,)}"
 }
 
 "$IKETEST" respond --impair list >"$OUT/table" || exit 1
@@ -152,6 +174,14 @@ fi
 tab=$(printf '\t')
 while IFS=$tab read -r name kind clause suites what; do
 	[ -z "$only" ] || case " $only " in *" $name "*) ;; *) continue ;; esac
+	if [ "$kind" = legal ]; then
+		set=$suites
+		[ -z "${IMPAIR_FULL:-}" ] || set=$(folders)
+		legal "$name" "$set"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$clause" \
+		    "$green" "" "$what" >>"$OUT/rows"
+		continue
+	fi
 	s0=$(date +%s)
 	if ! peer "$name" </dev/null; then
 		ok 1 "$name: the impaired peer starts"
@@ -172,21 +202,17 @@ while IFS=$tab read -r name kind clause suites what; do
 		[ -n "$caught" ] && echo "#   $reason"
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$clause" \
 		    "${caught:-NOT CAUGHT}" "$reason" "$what" >>"$OUT/rows"
-	else
-		set=$(folders "${IMPAIR_FULL:+all}")
-		[ "$name" = legal-ts-narrow ] && set=$(folders all)
-		red= count=0
-		for f in $(scripts "$set"); do
-			script "$f" </dev/null
-			count=$((count + 1))
-			[ "$verdict" = red ] && red="$red ${f#suites/}"
-		done
-		ok "$([ -z "$red" ] && echo 0 || echo 1)" \
-		    "$name ($clause) stays green: $count scripts of $(echo $set | tr ' ' ,)${red:+; red:$red} ($(($(date +%s) - s0))s)"
-		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$clause" \
-		    "${red:-green: $(echo $set | tr ' ' ,)}" "" "$what" >>"$OUT/rows"
 	fi
 done <"$OUT/table"
+
+# every legal variation at once, every folder
+all=$(awk -F'\t' '$2 == "legal" { print $1 }' "$OUT/table" | tr '\n' ' ')
+all=${all% }
+if [ -z "$only" ] || [ -n "${IMPAIR_BASE:-}" ]; then
+	legal "$all" "$(folders)"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "all legal at once" legal "-" \
+	    "$green" "" "$all" >>"$OUT/rows"
+fi
 
 echo "# impair.sh: $(($(date +%s) - t0))s in all"
 
@@ -199,8 +225,11 @@ if [ -n "${IMPAIR_WRITE:-}" ] && [ -z "$only" ]; then
 		echo "(harness/respond_impair.h). Each violation breaks one MUST; the"
 		echo "column *caught by* is the first script of its row that turned red"
 		echo "against it (every script is green against the unimpaired peer)."
-		echo "Each legal variation must leave every script green; *caught by*"
-		echo "says which folders ran."
+		echo "Each legal variation must leave every script green: alone, the"
+		echo "folders where it acts; all of them at once, every folder. There"
+		echo "*caught by* says what ran and stayed green. (Scripts of \`role"
+		echo "responder', where the IUT initiates with \`respond --initiate', which"
+		echo "is never impaired, do not run here.)"
 		echo
 		echo "| impairment | kind | clause | what it does | caught by | first failing check |"
 		echo "| --- | --- | --- | --- | --- | --- |"
