@@ -89,7 +89,8 @@ static void rsp_on_signal(int sig)
 struct rsp_opts {
 	const char *profile, *listen, *log, *pidfile, *initiate, *stats;
 	unsigned port, natt_port;
-	bool once, no_raw, drop_first;
+	bool once, no_raw, drop_first, impair_list;
+	struct respond_impair impair;	/* --impair NAME ... */
 };
 
 /* What a socket carries. */
@@ -120,7 +121,8 @@ static void rsp_usage(FILE *out)
 	fprintf(out,
 	    "usage: iketest respond --profile FILE [--listen ADDR] [--port N]\n"
 	    "           [--natt-port N] [--once] [--log FILE] [--pidfile FILE]\n"
-	    "           [--stats FILE] [--no-raw] [--initiate ADDR] [--drop-first]\n"
+	    "           [--stats FILE] [--no-raw] [--impair NAME]... [--initiate ADDR]\n"
+	    "           [--drop-first]\n"
 	    "\n"
 	    "The reference IKEv2 peer. As a responder it answers IKE_SA_INIT,\n"
 	    "IKE_AUTH (PSK, RSA, ECDSA, RFC 7427), CREATE_CHILD_SA and\n"
@@ -154,6 +156,10 @@ static void rsp_usage(FILE *out)
 	    "                   out_packets=N out_bytes=N drop_replay=N ...', then\n"
 	    "                   `unknown_spi=N'\n"
 	    "  --no-raw         no raw sockets: ESP in UDP only, even as root\n"
+	    "  --impair NAME    a deliberate deviation (repeatable): a named violation\n"
+	    "                   of an RFC MUST, or a legal- variation; `--impair list'\n"
+	    "                   prints them (name, kind, clause, suites, what);\n"
+	    "                   the responder only, never --initiate\n"
 	    "  --initiate ADDR  initiator instead: IKE SA + CHILD SA to ADDR, then\n"
 	    "                   delete it and exit (0: established, 1: not)\n"
 	    "  --drop-first     a test aid: drop the first copy of each IKE datagram\n"
@@ -186,6 +192,8 @@ static int rsp_number(const char *s, unsigned max, unsigned *out)
 /* 0 ok, 1 --help, 2 bad usage (message printed). */
 static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 {
+	const char *impair = NULL;
+	struct err e;
 	int i;
 
 	memset(o, 0, sizeof(*o));
@@ -221,6 +229,8 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 			str = &o->stats;
 		else if (strcmp(a, "--initiate") == 0)
 			str = &o->initiate;
+		else if (strcmp(a, "--impair") == 0)
+			str = &impair;
 		else if (strcmp(a, "--port") == 0)
 			num = &o->port;
 		else if (strcmp(a, "--natt-port") == 0)
@@ -238,10 +248,21 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 			fprintf(stderr, "iketest respond: %s: bad port `%s'\n", a, v);
 			return 2;
 		}
-		if (str)
+		if (str == &impair && strcmp(v, "list") == 0) {
+			o->impair_list = true;
+		} else if (str == &impair) {
+			if (respond_impair_add(&o->impair, v, &e) < 0) {
+				fprintf(stderr, "iketest respond: --impair: %s\n",
+				    e.text);
+				return 2;
+			}
+		} else if (str) {
 			*str = v;
+		}
 		i++;
 	}
+	if (o->impair_list)
+		return 0;
 	if (o->profile == NULL) {
 		fprintf(stderr, "iketest respond: --profile FILE is required\n");
 		return 2;
@@ -864,6 +885,7 @@ static int rsp_serve_main(const struct rsp_opts *o, struct respond_conf *rc,
 	r.cookies = rc->cookies;
 	r.cookie_threshold = rc->cookie_threshold;
 	r.log = log;
+	r.impair = o->impair;
 	r.esp->log = log;
 	r.esp->echo_port = (uint16_t)rc->echo_port;
 	memcpy(r.esp->echo, rc->echo, sizeof(rc->echo));
@@ -896,6 +918,22 @@ out:
 	return status;
 }
 
+/* --impair list: one line per impairment, tab-separated, for people and
+ * for harness/tests/impair.sh: name, kind, clause, suites, what. */
+static int rsp_impair_list(FILE *f)
+{
+	const struct respond_impair_def *d;
+	size_t i;
+
+	for (i = 0; i < RESPOND_IMPAIR_COUNT; i++) {
+		d = respond_impair_def((enum respond_impair_id)i);
+		fprintf(f, "%s\t%s\t%s\t%s\t%s\n", d->name,
+		    d->kind == RESPOND_IMPAIR_LEGAL ? "legal" : "violation",
+		    d->clause, d->suites[0] ? d->suites : "-", d->what);
+	}
+	return fflush(f) == 0 ? 0 : 1;
+}
+
 int cmd_respond(int argc, char **argv)
 {
 	struct rsp_opts o;
@@ -914,6 +952,8 @@ int cmd_respond(int argc, char **argv)
 		rsp_usage(stderr);
 		return 2;
 	}
+	if (o.impair_list)
+		return rsp_impair_list(stdout);
 	if (respond_conf_load(o.profile, &rc, &e) < 0) {
 		fprintf(stderr, "iketest respond: %s\n", e.text);
 		return 2;

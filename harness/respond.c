@@ -205,11 +205,14 @@ static int clear_notify(struct respond *r, const struct ike_rx *rx,
 /* The type of the first unrecognized payload with the critical bit set
  * (RFC 7296 2.5, 3.2), or -1. Only a type the codec has no table for is
  * "unrecognized": a known payload with the bit set is processed. */
-static int critical_unknown(const struct codec_problems *pr)
+static int critical_unknown(const struct respond *r,
+    const struct codec_problems *pr)
 {
 	const struct codec_problem *p =
 	    codec_problems_find(pr, CODEC_P_UNKNOWN_PAYLOAD_CRITICAL);
 
+	if (respond_impair_has(&r->impair, RESPOND_IMPAIR_CRITICAL_IGNORED))
+		return -1;
 	return p && p->node ? (int)p->node->ptype : -1;
 }
 
@@ -297,7 +300,7 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 	if ((sa = ike_sa_new(false, e)) == NULL)
 		return -1;
 	memcpy(sa->spi_i, rx->spi_i, IKE_SPI_LEN);
-	if ((t = critical_unknown(&rx->pr)) >= 0) {
+	if ((t = critical_unknown(r, &rx->pr)) >= 0) {
 		/* RFC 7296 2.5: rejected, the type as data (3.10.1); SPIr
 		 * stays zero: no SA was made. */
 		crit = (uint8_t)t;
@@ -310,6 +313,9 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 		if (rc == 0 && !sa->refused)
 			rc = add_hash_algorithms(r, rx, &m, e);
 	}
+	if (rc >= 0)
+		rc = respond_impair_response(&r->impair, sa, &r->cfg, rx, 0, &m,
+		    e);
 	if (rc >= 0)
 		rc = ike_encode_response(sa, &m, NULL, out, e);
 	ike_msg_free(&m);
@@ -356,11 +362,11 @@ static int dispatch_auth(struct respond *r, struct ike_sa *sa,
 static int dispatch(struct respond *r, struct ike_sa *sa,
     const struct ike_rx *rx, struct ike_msg *m, struct err *e)
 {
-	int t = critical_unknown(&rx->inner_pr);
+	int t = critical_unknown(r, &rx->inner_pr);
 	uint8_t crit;
 
 	if (t < 0)
-		t = critical_unknown(&rx->pr);
+		t = critical_unknown(r, &rx->pr);
 	if (t >= 0) {
 		/* RFC 7296 2.5: the message is rejected, its response holds
 		 * UNSUPPORTED_CRITICAL_PAYLOAD with the type (3.10.1). An
@@ -412,13 +418,25 @@ static void settle(struct respond *r, struct ike_sa *sa, enum ike_state was,
 		}
 }
 
+/* RFC 7296 2.1: a retransmitted request gets the same response bytes
+ * (unless impaired: none, or the response encrypted again). */
+static int retransmit(const struct respond *r, const struct ike_sa *sa,
+    struct bytes *out, struct err *e)
+{
+	if (respond_impair_has(&r->impair, RESPOND_IMPAIR_RETRANSMIT_IGNORED))
+		return 0;
+	if (respond_impair_has(&r->impair, RESPOND_IMPAIR_RETRANSMIT_DIFFERENT))
+		return respond_impair_reencrypt(sa, &sa->last_resp_sent, out, e);
+	return bytes_copy(out, &sa->last_resp_sent);
+}
+
 static int handle_protected(struct respond *r, const uint8_t *p, size_t n,
     struct ike_rx *rx, uint64_t now, struct bytes *out, struct err *e)
 {
 	struct ike_msg m = { 0 };
 	struct ike_sa *sa;
 	enum ike_state was;
-	size_t idx;
+	size_t idx, nchild;
 	int rc;
 
 	if ((sa = find_sa(r, rx, &idx)) == NULL) {
@@ -428,26 +446,39 @@ static int handle_protected(struct respond *r, const uint8_t *p, size_t n,
 	}
 	if (rx->message_id + 1 == sa->next_peer_id && sa->have_resp_sent &&
 	    sa->last_resp_id == rx->message_id)
-		return bytes_copy(out, &sa->last_resp_sent);	/* 2.1 */
+		return retransmit(r, sa, out, e);	/* 2.1 */
 	if (rx->message_id != sa->next_peer_id) {
-		r->dropped++;
-		return 0;
+		if (!respond_impair_has(&r->impair,
+		    RESPOND_IMPAIR_WINDOW_IGNORED)) {
+			r->dropped++;
+			return 0;
+		}
+		sa->next_peer_id = rx->message_id;
 	}
 	ike_rx_free(rx);
 	if (ike_rx_decode(sa, p, n, false, rx, e) < 0)
 		return -1;
 	if (!rx->sk_ok) {
+		if (respond_impair_has(&r->impair, RESPOND_IMPAIR_ANSWER_BAD_ICV))
+			return respond_impair_empty_response(sa, rx, out, e);
 		r->dropped++;	/* broken ICV: silently (2.21.1, 3.14) */
 		return 0;
 	}
 	r->seen_us[idx] = now;
 	was = sa->state;
+	nchild = sa->nchild;
 	rc = dispatch(r, sa, rx, &m, e);
+	if (rc == 0)
+		rc = respond_impair_response(&r->impair, sa, &r->cfg, rx, nchild,
+		    &m, e);
 	if (rc == 0)
 		rc = ike_encode_response(sa, &m, NULL, out, e);
 	ike_msg_free(&m);
 	if (rc < 0)
 		return -1;
+	if (rx->exchange == EXCH_INFORMATIONAL &&
+	    respond_impair_has(&r->impair, RESPOND_IMPAIR_NO_ANSWER_INFO))
+		out->len = 0;
 	sa->next_peer_id++;
 	settle(r, sa, was, now);
 	return 0;
@@ -471,7 +502,8 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 	if (n < 28 || rx.response || rx.major < 2) {
 		/* Too short, a response (never answered: 1.5), or IKEv1. */
 		r->dropped++;
-	} else if (rx.major > 2) {
+	} else if (rx.major > 2 &&
+	    !respond_impair_has(&r->impair, RESPOND_IMPAIR_MAJOR_IGNORED)) {
 		/* RFC 7296 2.5: dropped, and INVALID_MAJOR_VERSION with the
 		 * closest version we support (2.0) in the clear. A higher
 		 * minor version is ignored ("MUST ignore"). */
@@ -498,6 +530,7 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 	}
 	/* the data plane follows the children this request made or deleted */
 	r->esp->log = r->log;
+	r->esp->impair = r->impair;
 	if (respond_esp_sync(r->esp, r->sa, r->nsa, rc == 0 ? e : &se) < 0)
 		rc = -1;
 	return rc;

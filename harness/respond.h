@@ -29,6 +29,7 @@
 #include "err.h"
 #include "ike.h"
 #include "respond_esp.h"
+#include "respond_impair.h"
 
 enum {
 	RESPOND_SA_MAX = 256,		/* IKE SAs held at once */
@@ -60,6 +61,9 @@ struct respond {
 	unsigned dropped, established, deleted;
 	/* The data plane: SAs of the children, counters, echo service. */
 	struct respond_esp *esp;
+	/* Deliberate deviations (respond_impair.h); none by default. The
+	 * data plane has its own copy (esp->impair). */
+	struct respond_impair impair;
 };
 
 /* Takes cfg (moved: the caller's copy is cleared). */

@@ -36,6 +36,7 @@
 #include "esp.h"
 #include "ike.h"
 #include "inet.h"
+#include "respond_impair.h"
 
 enum {
 	/* data-plane SAs at once: RESPOND_SA_MAX IKE SAs x IKE_CHILD_MAX */
@@ -92,6 +93,7 @@ struct respond_esp {
 	struct addr echo[RESPOND_ECHO_MAX];	/* [addresses] echo */
 	size_t necho;
 	FILE *log;			/* SA events; NULL: none */
+	struct respond_impair impair;	/* respond's, copied by respond_handle */
 };
 
 /* An empty data plane answering on port 7 for every address. */
