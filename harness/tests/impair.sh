@@ -103,9 +103,13 @@ script() {
 		verdict=green
 	else
 		verdict=red
+		# the first failing line, and the first of its checks
 		why=$(grep -m 1 -E '^(not ok|Bail out)' "$tap" |
-		    sed 's/^not ok [0-9]* - //; s/|/\\|/g')
-		[ -n "$why" ] || why="iketest run exit $rc"
+		    sed 's/^not ok [0-9]* - //')
+		detail=$(awk '/^not ok/ { f = 1 } f && /^  checks: \|/ {
+		    getline; sub(/^ +/, ""); print; exit }' "$tap")
+		why="${why:-iketest run exit $rc}${detail:+: $detail}"
+		why=$(echo "$why" | sed 's/|/\\|/g')
 	fi
 }
 
@@ -217,6 +221,9 @@ fi
 echo "# impair.sh: $(($(date +%s) - t0))s in all"
 
 if [ -n "${IMPAIR_WRITE:-}" ] && [ -z "$only" ]; then
+	# what changes from run to run (SPIs, delays) stays out of the file
+	printf '%s\n' 's/SPI 0x[0-9a-f]*/SPI 0x.../g' \
+	    's/after [0-9]* us/after a moment/g' >"$OUT/stable.sed"
 	{
 		echo "# Impairments of the reference peer, and the scripts that catch them"
 		echo
@@ -235,7 +242,7 @@ if [ -n "${IMPAIR_WRITE:-}" ] && [ -z "$only" ]; then
 		echo "| --- | --- | --- | --- | --- | --- |"
 		while IFS=$tab read -r name kind clause caught reason what; do
 			echo "| \`$name\` | $kind | $clause | $what | $caught | ${reason:--} |"
-		done <"$OUT/rows"
+		done <"$OUT/rows" | sed -f "$OUT/stable.sed"
 	} >suites/IMPAIRMENTS.md
 	echo "# wrote suites/IMPAIRMENTS.md"
 fi
