@@ -73,8 +73,11 @@ export IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST
 
 PROFILE=peers/$iut/profile.conf
 if [ "$iut" = reference ]; then
-	sed 's/^retransmit = .*/retransmit = 300000 600000/' "$PROFILE" \
-	    >"$OUT/profile.conf"
+	# the copy lives elsewhere: its adapter by absolute path
+	sed -e 's/^retransmit = .*/retransmit = 300000 600000/' \
+	    -e "s|^adapter = .*|adapter = $top/peers/$iut/adapter|" \
+	    -e "s|^version-command = .*|version-command = $top/peers/$iut/adapter version|" \
+	    "$PROFILE" >"$OUT/profile.conf"
 	PROFILE=$OUT/profile.conf
 fi
 
