@@ -102,6 +102,7 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 		memcpy(c->offered, sa->offered, sizeof(c->offered));
 		c->noffered = sa->noffered;
 		run_establish_last(c);
+		run_sender_established(c);
 		if (child && sa->nchild == 0)
 			run_check_fail(&k, "expected a CHILD SA, actual none (%s)",
 			    sa->refused ? names_get(NAMES_T_NOTIFY, sa->refused) :

@@ -25,6 +25,7 @@ enum {
 	RUN_TEXT_MAX = 1024,
 	RUN_WORDS_MAX = 16,			/* expanded profile words */
 	RUN_WORD_LEN = 512,
+	RUN_SENDER_SEEN = 32,			/* IUT messages judged (run_sender.c) */
 };
 
 /* How the interpreter expands $NAME in profile words (expand.h): "$5"
@@ -102,6 +103,12 @@ struct run_ctx {
 	size_t nseen;
 	uint64_t nsent;			/* messages sent so far */
 	struct bytes sent_raw;		/* the bytes of the last one */
+	/* run_sender.c: the IUT's messages judged so far, by a hash of
+	 * their bytes, and which steps of judging each has had */
+	uint64_t sender_hash[RUN_SENDER_SEEN];
+	unsigned sender_done[RUN_SENDER_SEEN];
+	size_t nsender;
+	int line;			/* of the event running */
 	struct run_var *vars;
 	struct run_esp *esp;		/* CHILD SA traffic state (run_esp.c) */
 	struct evidence *ev;		/* keys for the Wireshark tables */
@@ -207,6 +214,12 @@ int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
  * are passed over): 1 got, 0 none, -1 error. */
 int run_recv_ike(struct run_ctx *c, uint64_t deadline,
     struct net_packet *pkt, struct err *e);
+
+/* run_sender.c: the rules binding a sender (rules.h), on every IKE
+ * message of the IUT; a violation is a failed check of its own. */
+void run_sender_check(struct run_ctx *c, const uint8_t *p, size_t n);
+/* After `establish': its responses against its requests, with keys. */
+void run_sender_established(struct run_ctx *c);
 
 /* run_expect.c: receive-side events */
 int run_expect(struct run_ctx *c, const struct script_event *ev);

@@ -49,6 +49,8 @@ int run_recv_ike(struct run_ctx *c, uint64_t deadline,
 	do
 		rc = net_recv(c->net, deadline, pkt, e);
 	while (rc > 0 && (pkt->esp || pkt->ah || pkt->keepalive));
+	if (rc > 0)
+		run_sender_check(c, pkt->data, pkt->len);
 	return rc;
 }
 
