@@ -214,7 +214,7 @@ static enum ike_result init_accept(struct ike_sa *sa, const struct ike_rx *rx,
 	struct ike_proposal got[2];
 	struct codec_node *ke, *nr;
 	size_t n;
-	unsigned group;
+	unsigned group, chosen_dh;
 
 	if (ike_proposals_read(ike_rx_find(rx, PL_SA, 1), got, 2, &n, e) < 0)
 		return err_prefix(e, "IKE_SA_INIT response"), IKE_R_FAIL;
@@ -230,11 +230,21 @@ static enum ike_result init_accept(struct ike_sa *sa, const struct ike_rx *rx,
 		return IKE_R_FAIL;
 	}
 	group = (unsigned)ike_get(ke, "group");
-	if (group != sa->dh_group ||
-	    ike_proposal_get(&got[0], TT_DH, 0) != group) {
-		err_set(e, "IKE_SA_INIT response: KE group %s, ours %s",
+	chosen_dh = ike_proposal_get(&got[0], TT_DH, DH_NONE);
+	if (chosen_dh == DH_NONE) {
+		err_set(e, "IKE_SA_INIT response: the accepted proposal has no D-H transform (RFC 7296 2.7: one transform of each type offered; its KE is of %s)",
+		    names_get(NAMES_T_DH, group));
+		return IKE_R_FAIL;
+	}
+	if (group != sa->dh_group) {
+		err_set(e, "IKE_SA_INIT response: KE group %s, ours %s (RFC 7296 1.2)",
 		    names_get(NAMES_T_DH, group),
 		    names_get(NAMES_T_DH, sa->dh_group));
+		return IKE_R_FAIL;
+	}
+	if (chosen_dh != group) {
+		err_set(e, "IKE_SA_INIT response: KE group %s, but the accepted proposal's D-H transform is %s (RFC 7296 3.4)",
+		    names_get(NAMES_T_DH, group), names_get(NAMES_T_DH, chosen_dh));
 		return IKE_R_FAIL;
 	}
 	if (ike_get_data(nr, "data")->len < 16 ||

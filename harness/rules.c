@@ -1,5 +1,6 @@
 /* rules: RFC 7296 message rules as tables (see rules.h). */
 #include "rules.h"
+#include "rules_int.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -142,10 +143,7 @@ const char *rules_clause(unsigned exchange)
 	return t != NULL ? t->clause : NULL;
 }
 
-static void rules_add(struct rules_report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void rules_add(struct rules_report *r, const char *fmt, ...)
+void rules_add(struct rules_report *r, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -48,4 +48,35 @@ enum rules_status rules_check(unsigned exchange, bool response,
 /* The clause of an exchange's rules ("RFC 7296 1.2"), NULL if none. */
 const char *rules_clause(unsigned exchange);
 
+/* ---- Sender rules (rules_sender.c) -------------------------------------
+ * What RFC 7296 asks of whoever sends a message, whatever it was asked:
+ * checked on every message an IUT sends. Each function appends its
+ * violations to r (the caller clears it once), each text starting with
+ * the clause it enforces. RFC-legal variations pass: a higher minor
+ * version, unknown non-critical payloads, notifies in any order. */
+struct codec_problems;
+
+/* The header (3.1: version, flags, SPIs), the decoder's findings on the
+ * outer message (reserved fields not zero, 3.2 and each payload's
+ * section; malformed lengths, counts and SPI sizes) and the payloads
+ * outside SK. original_initiator: whether the sender is the original
+ * initiator of the IKE SA (the I flag), -1 when unknown (IKE_SA_INIT
+ * needs none: its direction says it). */
+void rules_sender_message(const struct codec_node *msg,
+    const struct codec_problems *pr, int original_initiator,
+    struct rules_report *r);
+/* The payloads SK carried (a chain) and the decoder's findings on them. */
+void rules_sender_chain(unsigned exchange, bool response,
+    const struct codec_node *chain, const struct codec_problems *pr,
+    struct rules_report *r);
+/* An accepted SA payload against the SA payload it answers (2.7, 3.3.5):
+ * one proposal, offered under that number and protocol, each transform
+ * one of that proposal's as offered (same ID, same attributes, none extra
+ * or twice), one transform of each type the proposal offered (D-H not
+ * required with ignore_dh: IKE_AUTH carries no KE, 1.2). offered may be
+ * NULL: then only what needs no offer is checked. */
+void rules_sender_chosen(const struct codec_node *chosen,
+    const struct codec_node *offered, bool ignore_dh,
+    struct rules_report *r);
+
 #endif

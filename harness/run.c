@@ -50,6 +50,7 @@ static int run_event(struct run_ctx *c, const struct script_event *ev)
 {
 	unsigned i;
 
+	c->line = ev->pos.line;
 	switch (ev->kind) {
 	case SCRIPT_E_SEND:
 		return run_send(c, ev);

@@ -90,7 +90,6 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 	run_check_begin(c, &k, ev->pos.line, "establish %s",
 	    child ? "child" : "ike");
 	run_establish_overrides(c, es->payloads);
-	c->line = ev->pos.line;
 	c->init_tried = true;
 	if (ike_establish(&c->cfg, &c->tr, child, &sa, &e) < 0) {
 		run_check_fail(&k, "expected an IKE SA%s, actual: %s",
@@ -104,6 +103,7 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 		memcpy(c->offered, sa->offered, sizeof(c->offered));
 		c->noffered = sa->noffered;
 		run_establish_last(c);
+		run_sender_established(c);
 		if (child && sa->nchild == 0)
 			run_check_fail(&k, "expected a CHILD SA, actual none (%s)",
 			    sa->refused ? names_get(NAMES_T_NOTIFY, sa->refused) :

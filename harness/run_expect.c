@@ -355,7 +355,6 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	    x->any ? "any" : names_get(NAMES_T_EXCHANGE, x->exchange),
 	    run_dir_name(x->dir));
 	c->want_response = x->dir == SCRIPT_DIR_RESPONSE;
-	c->line = ev->pos.line;
 	rc = run_receive(c, x, hi, &base, &ts, &e);
 	if (rc == 0 && x->or_silence) {
 		/* the RFC lets the IUT drop the request: silence passes */

@@ -26,6 +26,7 @@ enum {
 	RUN_WORDS_MAX = 16,			/* expanded profile words */
 	RUN_WORD_LEN = 512,
 	RUN_REQS_MAX = 32,			/* requests sent remembered */
+	RUN_SENDER_SEEN = 32,			/* IUT messages judged (run_sender.c) */
 };
 
 /* How the interpreter expands $NAME in profile words (expand.h): "$5"
@@ -93,7 +94,6 @@ struct run_ctx {
 	/* the last request of the IUT the script answered (RFC 7296 2.1:
 	 * the same response again when it comes again) */
 	struct bytes answered_req;
-	int line;			/* of the event receiving (checks) */
 	struct bytes dropped[RUN_REQS_MAX];	/* --drop-first: dropped once */
 	size_t ndropped;
 	/* IKE state */
@@ -129,6 +129,12 @@ struct run_ctx {
 	size_t nseen;
 	uint64_t nsent;			/* messages sent so far */
 	struct bytes sent_raw;		/* the bytes of the last one */
+	/* run_sender.c: the IUT's messages judged so far, by a hash of
+	 * their bytes, and which steps of judging each has had */
+	uint64_t sender_hash[RUN_SENDER_SEEN];
+	unsigned sender_done[RUN_SENDER_SEEN];
+	size_t nsender;
+	int line;			/* of the event running */
 	struct run_var *vars;
 	struct run_esp *esp;		/* CHILD SA traffic state (run_esp.c) */
 	struct evidence *ev;		/* keys for the Wireshark tables */
@@ -247,6 +253,12 @@ void run_retx_stop(struct run_ctx *c);
 /* The script answered the IUT's request rx with bytes. */
 void run_note_answered(struct run_ctx *c, const struct ike_rx *rx);
 void run_transport_free(struct run_ctx *c);
+
+/* run_sender.c: the rules binding a sender (rules.h), on every IKE
+ * message of the IUT; a violation is a failed check of its own. */
+void run_sender_check(struct run_ctx *c, const uint8_t *p, size_t n);
+/* After `establish': its responses against its requests, with keys. */
+void run_sender_established(struct run_ctx *c);
 
 /* run_expect.c: receive-side events */
 int run_expect(struct run_ctx *c, const struct script_event *ev);

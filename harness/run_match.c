@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "rules.h"
+
 /* ------------------------------------------------------------ values */
 
 /* Big-endian number of up to 8 bytes of data. */
@@ -393,6 +395,27 @@ static void run_m_compare(struct run_ctx *c, const struct script_matcher *m,
 	    m->value->text != NULL ? m->value->text : "the value", shown);
 }
 
+/* The SA payload iketest sent with the offers of c->offered (the last
+ * send's), or NULL when that message no longer holds them. */
+static const struct codec_node *run_offered_sa(const struct run_ctx *c)
+{
+	struct ike_proposal p[IKE_PROPOSAL_MAX];
+	const struct codec_node *sa = NULL;
+	size_t n;
+	struct err e;
+
+	if (!c->have_sent)
+		return NULL;
+	if (c->sent.inner != NULL)
+		sa = codec_find_payload(c->sent.inner, PL_SA, 1);
+	if (sa == NULL && c->sent.hdr != NULL)
+		sa = codec_find_payload(c->sent.hdr, PL_SA, 1);
+	if (sa == NULL || ike_proposals_read(sa, p, IKE_PROPOSAL_MAX, &n, &e) < 0 ||
+	    n != c->noffered || memcmp(p, c->offered, n * sizeof(p[0])) != 0)
+		return NULL;
+	return sa;
+}
+
 static void run_m_one_of_offered(struct run_ctx *c, struct codec_node *view,
     struct run_check *k)
 {
@@ -419,6 +442,17 @@ static void run_m_one_of_offered(struct run_ctx *c, struct codec_node *view,
 		ike_proposal_format(&got[0], text, sizeof(text));
 		run_check_fail(k, "SA one of offered: proposal %u [%s] is not one of the %zu offered, with its number (RFC 7296 2.7)",
 		    got[0].number, text, c->noffered);
+	} else {
+		/* as offered down to the attributes: none extra, none twice,
+		 * one transform of each type offered (RFC 7296 2.7, 3.3.5) */
+		struct rules_report r;
+		size_t i;
+
+		memset(&r, 0, sizeof(r));
+		rules_sender_chosen(sa, run_offered_sa(c),
+		    c->rx.exchange == EXCH_IKE_AUTH, &r);
+		for (i = 0; i < r.count; i++)
+			run_check_fail(k, "SA one of offered: %s", r.text[i]);
 	}
 }
 

@@ -278,6 +278,7 @@ int run_recv_ike(struct run_ctx *c, uint64_t deadline,
 			continue;
 		if (pkt->len < IKE_HDR_LEN)
 			return rc;	/* the caller names what is wrong */
+		run_sender_check(c, pkt->data, pkt->len);
 		if (run_is_response(pkt->data, pkt->len) &&
 		    run_drop(c, pkt->data, pkt->len, "received"))
 			continue;

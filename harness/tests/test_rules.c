@@ -48,6 +48,365 @@ static enum rules_status check(unsigned exch, bool resp, struct codec_node *m,
 	return st;
 }
 
+/* ------------------------------------------------------ sender rules */
+
+/* A legal IKE_SA_INIT message from the IUT: a response SA(one proposal)
+ * KE Nr N(NAT_DETECTION_SOURCE_IP), or a request with two ENCR. */
+static struct codec_node *s_init(bool response)
+{
+	struct codec_node *m = msg(EXCH_IKE_SA_INIT), *p;
+	struct ike_proposal pr;
+	uint8_t data[64];
+	struct err e;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.protocol = PROTO_IKE;
+	pr.number = 1;
+	pr.t[pr.n++] = (struct ike_transform){ TT_ENCR, ENCR_AES_CBC, 128 };
+	if (!response)
+		pr.t[pr.n++] = (struct ike_transform){ TT_ENCR, ENCR_AES_CBC, 256 };
+	pr.t[pr.n++] = (struct ike_transform){ TT_PRF, PRF_HMAC_SHA2_256, 0 };
+	pr.t[pr.n++] = (struct ike_transform){ TT_INTEG, INTEG_HMAC_SHA2_256_128, 0 };
+	pr.t[pr.n++] = (struct ike_transform){ TT_DH, DH_ECP_256, 0 };
+	ike_set(m, "flags.response", response);
+	ike_set(m, "flags.initiator", !response);
+	if (response)
+		ike_set(m, "spi_r", 0x1112131415161718ull);
+	ike_sa_payload_add(m, &pr, 1, &e);
+	memset(data, 0x5a, sizeof(data));
+	p = codec_payload_new(PL_KE);
+	ike_set(p, "group", DH_ECP_256);
+	ike_set_data(p, "data", data, 64);
+	codec_append(m, p);
+	p = codec_payload_new(PL_NONCE);
+	ike_set_data(p, "data", data, 32);
+	codec_append(m, p);
+	ike_notify_add(m, 0, NULL, 0, N_NAT_DETECTION_SOURCE_IP, data, 20);
+	return m;
+}
+
+/* The sender rules on m as the IUT would send it (encoded, then decoded,
+ * so that the decoder's findings count); frees m. */
+static size_t s_judge(struct codec_node *m, int orig, struct rules_report *r)
+{
+	struct bytes b = BYTES_EMPTY;
+	struct codec_problems pr;
+	struct codec_node *d = NULL;
+	struct err e;
+
+	memset(r, 0, sizeof(*r));
+	if (codec_encode(m, &b, &e) == 0 &&
+	    codec_decode(b.data, b.len, &d, &pr, &e) == 0)
+		rules_sender_message(d, &pr, orig, r);
+	codec_node_free(d);
+	codec_node_free(m);
+	bytes_free(&b);
+	return r->count;
+}
+
+/* Whether some violation holds text. */
+static bool s_has(const struct rules_report *r, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < r->count; i++)
+		if (strstr(r->text[i], text) != NULL)
+			return true;
+	if (r->count > 0)
+		diag("violations: %s", r->text[0]);
+	return false;
+}
+
+static struct codec_node *s_find(struct codec_node *m, unsigned ptype)
+{
+	return codec_find_payload(m, ptype, 1);
+}
+
+/* transform i (0-based) of the first proposal of m's SA */
+static struct codec_node *s_tr(struct codec_node *m, size_t i)
+{
+	return s_find(m, PL_SA)->kids[0]->kids[i];
+}
+
+static void s_attr(struct codec_node *t, unsigned type, unsigned value)
+{
+	struct codec_node *a = codec_child_new(t);
+
+	ike_set(a, "af", 1);
+	ike_set(a, "type", type);
+	ike_set(a, "value", value);
+	codec_append(t, a);
+}
+
+static void sender_header_tests(void)
+{
+	struct rules_report r;
+	struct codec_node *m;
+
+	is_int(s_judge(s_init(true), -1, &r), 0, "sender: a legal IKE_SA_INIT response passes");
+	if (r.count)
+		diag("%s", r.text[0]);
+	is_int(s_judge(s_init(false), -1, &r), 0, "sender: a legal IKE_SA_INIT request passes");
+	m = s_init(true);
+	ike_set(m, "minor_version", 1);
+	is_int(s_judge(m, -1, &r), 0, "sender: a higher minor version is legal (3.1)");
+	m = s_init(true);
+	ike_set(m, "flags.version", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.1: V flag"), "sender: V flag set violates 3.1");
+	m = s_init(true);
+	ike_set(m, "flags.initiator", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.1: I flag set"), "sender: I flag in an IKE_SA_INIT response violates 3.1");
+	m = s_init(false);
+	ike_set(m, "flags.initiator", 0);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "I flag clear"), "sender: I flag clear in an IKE_SA_INIT request violates 3.1");
+	m = msg(EXCH_INFORMATIONAL);
+	ike_set(m, "flags.initiator", 0);
+	codec_append(m, codec_payload_new(PL_SK));
+	s_judge(m, 1, &r);
+	ok(s_has(&r, "I flag clear in a message of the original initiator"),
+	    "sender: I flag clear from the original initiator violates 3.1");
+	m = msg(EXCH_INFORMATIONAL);
+	ike_set(m, "flags.initiator", 0);
+	codec_append(m, codec_payload_new(PL_SK));
+	is_int(s_judge(m, 0, &r), 0, "sender: I flag clear from the original responder passes");
+	m = s_init(true);
+	ike_set(m, "flags.reserved_low", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.1: hdr.flags.reserved_low not zero"), "sender: a reserved flag bit violates 3.1");
+	m = s_init(false);
+	ike_set(m, "spi_r", 7);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "in an IKE_SA_INIT request, MUST be zero"), "sender: nonzero SPIr in an IKE_SA_INIT request violates 3.1");
+	m = s_init(true);
+	ike_set(m, "spi_r", 0);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "zero responder SPI"), "sender: zero SPIr in an accepting IKE_SA_INIT response violates");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_INVALID_KE_PAYLOAD), 0);
+	ike_set(m, "flags.response", 1);
+	ike_set(m, "flags.initiator", 0);
+	ike_set_data(s_find(m, PL_N), "data", "\0\x13", 2);
+	is_int(s_judge(m, -1, &r), 0, "sender: INVALID_KE_PAYLOAD with a zero SPIr and 2-octet group passes");
+}
+
+static void sender_reserved_tests(void)
+{
+	struct rules_report r;
+	struct codec_node *m;
+
+	m = s_init(true);
+	ike_set(s_find(m, PL_KE), "reserved2", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.4: KE.reserved2 not zero (0x1), MUST be sent as zero"),
+	    "sender: KE RESERVED not zero violates 3.4");
+	m = s_init(true);
+	ike_set(s_find(m, PL_NONCE), "reserved", 2);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.2: NONCE.reserved not zero"), "sender: generic header RESERVED violates 3.2");
+	m = s_init(true);
+	ike_set(s_tr(m, 0), "reserved2", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.3.2:"), "sender: transform RESERVED violates 3.3.2");
+	m = s_init(true);
+	ike_set(s_find(m, PL_SA)->kids[0], "reserved", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "RFC 7296 3.3.1:"), "sender: proposal RESERVED violates 3.3.1");
+	m = s_init(true);
+	codec_append(m, codec_payload_new(200));
+	is_int(s_judge(m, -1, &r), 0, "sender: an unknown non-critical payload is legal");
+}
+
+static void sender_sa_tests(void)
+{
+	struct rules_report r;
+	struct codec_node *m, *p;
+	struct err e;
+
+	m = s_init(true);
+	ike_set(s_find(m, PL_SA)->kids[0], "spi_size", 8);
+	ike_set_data(s_find(m, PL_SA)->kids[0], "spi", "12345678", 8);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "SPI Size 8 in IKE_SA_INIT"), "sender: an IKE_SA_INIT proposal SPI violates 3.3.1");
+	m = s_init(true);
+	p = codec_node_clone(s_tr(m, 0));
+	ike_set(p, "id", ENCR_AES_CTR);
+	codec_append(s_find(m, PL_SA)->kids[0], p);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "2 ENCR transforms"), "sender: two ENCR in an accepted proposal violates 2.7");
+	m = s_init(true);
+	p = codec_node_clone(s_find(m, PL_SA)->kids[0]);
+	ike_set(p, "number", 2);
+	codec_append(s_find(m, PL_SA), p);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "2 proposals in the response"), "sender: two proposals in a response violate 2.7");
+	m = s_init(false);
+	codec_node_free(codec_remove(s_tr(m, 0), 0));
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "ENCR AES_CBC without the Key Length attribute"), "sender: AES without Key Length violates 3.3.5");
+	m = s_init(false);
+	codec_append(s_find(m, PL_SA)->kids[0], codec_node_clone(s_tr(m, 2)));
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "lists PRF HMAC_SHA2_256 twice"), "sender: a duplicate transform in a request violates 3.3.6");
+	m = s_init(true);
+	s_attr(s_tr(m, 0), ATTR_KEY_LENGTH, 256);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "attribute KEY_LENGTH given twice"), "sender: a duplicate attribute violates 3.3.5");
+	m = s_init(true);
+	s_attr(s_tr(m, 1), ATTR_KEY_LENGTH, 256);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "MUST NOT be used with a fixed-length key"), "sender: Key Length on a PRF violates 3.3.5");
+	(void)e;
+}
+
+static void sender_payload_tests(void)
+{
+	struct rules_report r;
+	struct codec_node *m, *p;
+	uint8_t z[256];
+
+	memset(z, 0, sizeof(z));
+	m = s_init(true);
+	ike_set_data(s_find(m, PL_KE), "data", NULL, 0);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "with no Key Exchange Data"), "sender: an empty KE violates 3.4");
+	m = s_init(true);
+	ike_set_data(s_find(m, PL_KE), "data", z, 64);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "all zero"), "sender: an all-zero KE violates 3.4");
+	m = s_init(true);
+	ike_set(s_find(m, PL_KE), "group", DH_MODP_2048);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "KE of MODP_2048, the accepted proposal's D-H group is ECP_256"),
+	    "sender: KE group other than the accepted D-H violates 3.4");
+	m = s_init(true);
+	codec_node_free(codec_remove(s_find(m, PL_SA)->kids[0], 3));
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "the accepted proposal has no D-H transform"),
+	    "sender: KE with an accepted proposal without D-H names the missing transform");
+	m = s_init(true);
+	ike_set_data(s_find(m, PL_NONCE), "data", z, 15);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "Nonce Data of 15 octets"), "sender: a 15-octet nonce violates 3.9");
+	m = s_init(true);
+	ike_set_data(s_find(m, PL_NONCE), "data", z, 16);
+	is_int(s_judge(m, -1, &r), 0, "sender: a 16-octet nonce passes");
+	m = s_init(true);
+	ike_set_data(s_find(m, PL_NONCE), "data", z, 256);
+	is_int(s_judge(m, -1, &r), 0, "sender: a 256-octet nonce passes");
+	m = s_init(true);
+	ike_notify_add(m, PROTO_ESP, NULL, 0, N_ESP_TFC_PADDING_NOT_SUPPORTED, NULL, 0);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "with no SPI and Protocol ID ESP"), "sender: a notify protocol without SPI violates 3.10");
+	m = s_init(true);
+	ike_notify_add(m, PROTO_ESP, (const uint8_t *)"abcd", 4, N_REKEY_SA, NULL, 0);
+	ike_notify_add(m, 0, NULL, 0, N_NAT_DETECTION_DESTINATION_IP, z, 20);
+	is_int(s_judge(m, -1, &r), 0, "sender: N(REKEY_SA) ESP with SPI, notifies in any order pass");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_COOKIE), 0);
+	ike_set(m, "flags.response", 1);
+	ike_set(m, "flags.initiator", 0);
+	ike_set_data(s_find(m, PL_N), "data", z, 65);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "N(COOKIE) data of 65 octets"), "sender: a 65-octet COOKIE violates 2.6");
+	m = msg(EXCH_INFORMATIONAL);
+	p = codec_payload_new(PL_D);
+	ike_set(p, "protocol", PROTO_IKE);
+	ike_set(p, "spi_size", 0);
+	codec_append(m, p);
+	is_int(s_judge(m, -1, &r), 0, "sender: Delete of the IKE SA without SPIs passes");
+	m = msg(EXCH_INFORMATIONAL);
+	p = codec_payload_new(PL_D);
+	ike_set(p, "protocol", 7);
+	codec_append(m, p);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "Delete with Protocol ID"), "sender: Delete protocol 7 violates 3.11");
+	m = msg(EXCH_INFORMATIONAL);
+	p = codec_payload_new(PL_D);
+	codec_append(m, p);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "Delete of ESP with no SPI"), "sender: an ESP Delete without SPI violates 3.11");
+	m = msg(EXCH_INFORMATIONAL);
+	p = codec_payload_new(PL_D);
+	ike_set(p, "num_spis", 2);
+	codec_append(m, p);
+	{
+		struct codec_node *s = codec_child_new(p);
+
+		ike_set_data(s, "value", "abcd", 4);
+		codec_append(p, s);
+	}
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "SPI_COUNT_MISMATCH"), "sender: Delete SPI count against its length violates 3.11");
+}
+
+static void sender_chosen_tests(void)
+{
+	struct rules_report r;
+	struct codec_node *off = s_init(false), *m;
+	struct codec_node *osa = s_find(off, PL_SA);
+
+	m = s_init(true);
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), osa, false, &r);
+	is_int(r.count, 0, "chosen: one of the offered transforms each passes");
+	s_attr(s_tr(m, 0), 15, 1);
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), osa, false, &r);
+	ok(s_has(&r, "is not one of proposal 1's transforms as offered"), "chosen: an extra attribute violates 2.7");
+	codec_node_free(m);
+	m = s_init(true);
+	s_attr(s_tr(m, 0), ATTR_KEY_LENGTH, 128);
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), NULL, false, &r);
+	ok(s_has(&r, "given twice"), "chosen: a duplicate Key Length violates, even with no offer known");
+	codec_node_free(m);
+	m = s_init(true);
+	ike_set(s_tr(m, 0)->kids[0], "value", 192);
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), osa, false, &r);
+	ok(s_has(&r, "ENCR AES_CBC"), "chosen: a key length not offered violates 2.7");
+	codec_node_free(m);
+	m = s_init(true);
+	codec_node_free(codec_remove(s_find(m, PL_SA)->kids[0], 3));
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), osa, false, &r);
+	ok(s_has(&r, "has no DH transform"), "chosen: no D-H though offered violates 2.7");
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), osa, true, &r);
+	is_int(r.count, 0, "chosen: no D-H in IKE_AUTH passes (1.2)");
+	codec_node_free(m);
+	m = s_init(true);
+	ike_set(s_find(m, PL_SA)->kids[0], "number", 2);
+	memset(&r, 0, sizeof(r));
+	rules_sender_chosen(s_find(m, PL_SA), osa, false, &r);
+	ok(s_has(&r, "was not offered under that number"), "chosen: a proposal number not offered violates 2.7");
+	codec_node_free(m);
+	codec_node_free(off);
+}
+
+static void sender_chain_tests(void)
+{
+	struct rules_report r;
+	struct codec_node *c = codec_chain_new(), *d = NULL, *p;
+	struct codec_problems pr;
+	struct bytes b = BYTES_EMPTY;
+	struct err e;
+
+	p = codec_payload_new(PL_IDr);
+	ike_set(p, "reserved2", 5);
+	codec_append(c, p);
+	codec_append(c, codec_payload_new(PL_AUTH));
+	codec_encode(c, &b, &e);
+	codec_decode_chain(PL_IDr, b.data, b.len, &d, &pr, &e);
+	memset(&r, 0, sizeof(r));
+	rules_sender_chain(EXCH_IKE_AUTH, true, d, &pr, &r);
+	ok(s_has(&r, "RFC 7296 3.5: SK.IDr.reserved2 not zero"), "sender: RESERVED inside SK violates 3.5");
+	codec_node_free(c);
+	codec_node_free(d);
+	bytes_free(&b);
+}
+
 int main(void)
 {
 	struct rules_report r;
@@ -151,5 +510,11 @@ int main(void)
 	st = check(EXCH_IKE_INTERMEDIATE, false, build(msg(EXCH_IKE_INTERMEDIATE),
 	    0), NULL, &r);
 	is_int(st, RULES_NO_TABLE, "no table for IKE_INTERMEDIATE");
+	sender_header_tests();
+	sender_reserved_tests();
+	sender_sa_tests();
+	sender_payload_tests();
+	sender_chosen_tests();
+	sender_chain_tests();
 	return tap_done();
 }
