@@ -155,6 +155,7 @@ rc=$?
 grep -q '^fake  *[1-9][0-9]*  *0  .* ran$' "$T/matrix.out" &&
     grep -q "^matrix: fake 1/[0-9]* suites/informational/" "$T/matrix.err"
 ok $? "ci/matrix --iut fake: exit $rc, ran with no failure, progress lines$(grep '^fake ' "$T/matrix.out" | sed 's/^/: /')"
+[ $rc -eq 0 ] || tail -n 5 "$T/matrix.err" | sed "s/^/# /"
 last=$(tail -n 1 "$T/matrix.out")
 case $last in "HTML report: "*) [ -f "${last#HTML report: }" ] ;; *) false ;; esac
 ok $? "ci/matrix: the last line is the report page, as README says ($last)"
