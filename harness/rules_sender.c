@@ -356,8 +356,6 @@ static void rs_delete(const struct codec_node *n, struct rules_report *r)
 	if (proto == PROTO_IKE && n->nkids > 0)
 		rules_add(r, "RFC 7296 3.11: Delete of the IKE SA with %zu SPIs, it has none (the SPIs are in the header)",
 		    n->nkids);
-	if ((proto == PROTO_AH || proto == PROTO_ESP) && n->nkids == 0)
-		rules_add(r, "RFC 7296 3.11: Delete of %s with no SPI", rs_proto(proto));
 }
 
 /* Every payload of a chain (SK skipped: its contents come apart). */

@@ -219,6 +219,7 @@ static int ec_ike_message(const struct ec_ike *c, unsigned idx,
 	const struct bytes *ek = c->response ? &k->sk_er : &k->sk_ei;
 	const struct bytes *ak = c->response ? &k->sk_ar : &k->sk_ai;
 	uint8_t head[EC_IKE_HDR + EC_GEN_HDR] = { 0 };
+	uint8_t iv[16];
 	struct bytes body = BYTES_EMPTY;
 	size_t pad, body_len;
 	int rc;
@@ -229,6 +230,10 @@ static int ec_ike_message(const struct ec_ike *c, unsigned idx,
 	sk.integ_key_len = ak->len;
 	pad = crypto_sk_min_pad(&sk, c->plain.len);
 	body_len = crypto_sk_body_len(&sk, c->plain.len, pad);
+	/* A fixed IV, not a random one: the negative control decrypts with a
+	 * wrong key, and what tshark makes of that garbage (whether it still
+	 * gets to the ICV) must be the same every run. */
+	ec_key(iv, sizeof(iv), idx, 102);
 	ec_key(head, 8, idx, 100);			/* SPIi */
 	ec_key(head + 8, 8, idx, 101);			/* SPIr */
 	head[16] = PL_SK;
@@ -240,7 +245,7 @@ static int ec_ike_message(const struct ec_ike *c, unsigned idx,
 	head[28] = (uint8_t)first;
 	head[30] = (uint8_t)((EC_GEN_HDR + body_len) >> 8);
 	head[31] = (uint8_t)(EC_GEN_HDR + body_len);
-	rc = crypto_sk_encrypt(&sk, head, sizeof(head), NULL, c->plain.data,
+	rc = crypto_sk_encrypt(&sk, head, sizeof(head), iv, c->plain.data,
 	    c->plain.len, NULL, pad, &body, e);
 	if (rc == 0 && (bytes_set(msg, head, sizeof(head)) < 0 ||
 	    bytes_append(msg, body.data, body.len) < 0))
@@ -386,6 +391,7 @@ static int ec_esp_packet(struct pcapfile_writer *w, struct ec_esp *c,
     struct evidence *bad, struct err *e)
 {
 	uint8_t ek[EC_KEY_MAX], ik[EC_KEY_MAX], esp[EC_PKT_MAX];
+	uint8_t iv[16];
 	struct esp_sa_params sp;
 	struct esp_send_opts o;
 	struct esp_sa *sa;
@@ -412,6 +418,11 @@ static int ec_esp_packet(struct pcapfile_writer *w, struct ec_esp *c,
 	 * into the ICV (RFC 4303 2.2.1): the case Wireshark 4.0 misses. */
 	o.seq_given = c->esn;
 	o.seq = (uint64_t)1 << 32 | 5;
+	/* A fixed IV for the reason ec_ike_message gives (each SA sends one
+	 * packet, so the IV stays unique per key, as RFC 4106 3.1 asks). */
+	ec_key(iv, sizeof(iv), 200 + idx, 20 + d);
+	o.iv_given = true;
+	o.iv = iv;
 	c->dir[d].spi = sp.spi;
 	ec_inner(c, idx, d);
 	ec_addr(c->outer_family, (int)d, &osrc);

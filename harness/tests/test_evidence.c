@@ -403,6 +403,9 @@ static void check_bad(const struct pdml *d)
 		tried++;
 		full += c->expect == EVIDENCE_FULL;
 		flagged += c->expect == EVIDENCE_FULL && r.icv == CK_ICV_BAD;
+		if (c->expect == EVIDENCE_FULL && r.icv != CK_ICV_BAD)
+			diag("IKE %s: ICV %s with a wrong key", c->name,
+			    ck_icv_name(r.icv));
 		if (r.equal && r.icv == ck_ike_expected(c)) {
 			fooled++;
 			diag("IKE %s still decrypts with a wrong key", c->name);
@@ -423,6 +426,9 @@ static void check_bad(const struct pdml *d)
 			full += c->expect == EVIDENCE_FULL;
 			flagged += c->expect == EVIDENCE_FULL &&
 			    r.icv == CK_ICV_BAD;
+			if (c->expect == EVIDENCE_FULL && r.icv != CK_ICV_BAD)
+				diag("ESP %s: ICV %s with a wrong key",
+				    c->name, ck_icv_name(r.icv));
 		}
 	}
 	ok(tried > 0 && fooled == 0, "negative control: with every key one bit "

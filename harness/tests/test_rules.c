@@ -323,9 +323,11 @@ static void sender_payload_tests(void)
 	ok(s_has(&r, "Delete with Protocol ID"), "sender: Delete protocol 7 violates 3.11");
 	m = msg(EXCH_INFORMATIONAL);
 	p = codec_payload_new(PL_D);
+	ike_set(p, "spi_size", 4);
 	codec_append(m, p);
-	s_judge(m, -1, &r);
-	ok(s_has(&r, "Delete of ESP with no SPI"), "sender: an ESP Delete without SPI violates 3.11");
+	/* 3.11 gives no count of SPIs that a Child SA Delete MUST carry: libreswan
+	 * answers a Delete of an unknown SPI with an ESP Delete of none. */
+	is_int(s_judge(m, -1, &r), 0, "sender: an ESP Delete without SPIs is allowed (3.11 sets no minimum)");
 	m = msg(EXCH_INFORMATIONAL);
 	p = codec_payload_new(PL_D);
 	ike_set(p, "num_spis", 2);
