@@ -386,12 +386,39 @@ static void check_good(const struct pdml *d)
 	}
 }
 
+/* The negative control's counts over IKE and ESP packets alike. */
+struct bad_tally {
+	size_t tried, fooled, full, flagged;
+};
+
+/* One packet read under the wrong keys: it must not decrypt to what was
+ * sent, and where its ICV is checked (EVIDENCE_FULL) it must show bad. */
+static void tally_bad(struct bad_tally *t, const char *kind,
+    const char *name, enum evidence_support expect, enum ck_icv want,
+    const struct ck_result *r)
+{
+	t->tried++;
+	if (r->equal && r->icv == want) {
+		t->fooled++;
+		diag("%s %s still decrypts with a wrong key", kind, name);
+	}
+	if (expect != EVIDENCE_FULL)
+		return;
+	t->full++;
+	if (r->icv == CK_ICV_BAD)
+		t->flagged++;
+	else
+		diag("%s %s: ICV %s with a wrong key", kind, name,
+		    ck_icv_name(r->icv));
+}
+
 /* With every key one bit off, nothing decrypts to what was sent. */
 static void check_bad(const struct pdml *d)
 {
-	size_t n_ike, n_esp, tried = 0, fooled = 0, flagged = 0, full = 0;
+	size_t n_ike, n_esp;
 	struct ec_ike *ike = ec_ike_cases(&n_ike);
 	struct ec_esp *esp = ec_esp_cases(&n_esp);
+	struct bad_tally t = { 0, 0, 0, 0 };
 	struct ck_result r;
 
 	for (size_t i = 0; i < n_ike; i++) {
@@ -400,16 +427,7 @@ static void check_bad(const struct pdml *d)
 		if (c->expect == EVIDENCE_NONE || c->frame > d->n)
 			continue;
 		ck_ike(&d->p[c->frame - 1], c, &r);
-		tried++;
-		full += c->expect == EVIDENCE_FULL;
-		flagged += c->expect == EVIDENCE_FULL && r.icv == CK_ICV_BAD;
-		if (c->expect == EVIDENCE_FULL && r.icv != CK_ICV_BAD)
-			diag("IKE %s: ICV %s with a wrong key", c->name,
-			    ck_icv_name(r.icv));
-		if (r.equal && r.icv == ck_ike_expected(c)) {
-			fooled++;
-			diag("IKE %s still decrypts with a wrong key", c->name);
-		}
+		tally_bad(&t, "IKE", c->name, c->expect, ck_ike_expected(c), &r);
 	}
 	for (size_t i = 0; i < n_esp; i++) {
 		const struct ec_esp *c = &esp[i];
@@ -418,23 +436,15 @@ static void check_bad(const struct pdml *d)
 			if (c->expect == EVIDENCE_NONE || c->dir[dir].frame > d->n)
 				continue;
 			ck_esp(&d->p[c->dir[dir].frame - 1], c, dir, &r);
-			tried++;
-			if (r.equal && r.icv == ck_esp_expected(c)) {
-				fooled++;
-				diag("ESP %s still decrypts with a wrong key", c->name);
-			}
-			full += c->expect == EVIDENCE_FULL;
-			flagged += c->expect == EVIDENCE_FULL &&
-			    r.icv == CK_ICV_BAD;
-			if (c->expect == EVIDENCE_FULL && r.icv != CK_ICV_BAD)
-				diag("ESP %s: ICV %s with a wrong key",
-				    c->name, ck_icv_name(r.icv));
+			tally_bad(&t, "ESP", c->name, c->expect,
+			    ck_esp_expected(c), &r);
 		}
 	}
-	ok(tried > 0 && fooled == 0, "negative control: with every key one bit "
-	    "off, %zu of %zu packets decrypt to what was sent", fooled, tried);
-	is_int(flagged, full, "negative control: tshark shows a bad ICV on all "
-	    "%zu IKE and ESP packets whose ICV it checks", full);
+	ok(t.tried > 0 && t.fooled == 0, "negative control: with every key one "
+	    "bit off, %zu of %zu packets decrypt to what was sent", t.fooled,
+	    t.tried);
+	is_int(t.flagged, t.full, "negative control: tshark shows a bad ICV on "
+	    "all %zu IKE and ESP packets whose ICV it checks", t.full);
 }
 
 static void check_tshark(const char *tshark, const char *dir)
