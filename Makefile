@@ -13,7 +13,7 @@ LDLIBS   := -lpcap -lnet -lssl -lcrypto
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 PROVE    ?= prove
-PROVE_FLAGS ?=
+PROVE_FLAGS ?= --timer
 
 B := build
 

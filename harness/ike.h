@@ -155,6 +155,10 @@ struct ike_ts_list {
  * (/32 or /128): appended to l, all protocols and ports. */
 int ike_ts_add_prefix(struct ike_ts_list *l, const char *text,
     struct err *e);
+/* One address (its port aside): appended to l as a selector of that host
+ * alone, all protocols and ports. */
+int ike_ts_add_host(struct ike_ts_list *l, const struct addr *a,
+    struct err *e);
 /* Reads the selectors of a TSi/TSr payload. */
 int ike_ts_read(const struct codec_node *ts_payload, struct ike_ts_list *l,
     struct err *e);

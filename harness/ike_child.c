@@ -92,6 +92,9 @@ int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
 {
 	const struct ike_policy *pols[] = { &cfg->esp, &cfg->ah };
 	struct ike_ts_list tsi, tsr;
+	struct ike_ts_list peer_ok = cfg->ts_peer, local_ok = cfg->ts_local;
+	bool transport = cfg->transport_ok &&
+	    ike_rx_notify(rx, N_USE_TRANSPORT_MODE) != NULL;
 	struct err se;
 	int r;
 
@@ -106,18 +109,25 @@ int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
 		*refuse = N_NO_PROPOSAL_CHOSEN;
 		return 0;
 	}
+	/* RFC 4301 4.1: a transport-mode SA carries the two hosts' own
+	 * traffic: with transport mode asked for and allowed, the IKE
+	 * endpoints' addresses are acceptable selectors too. */
+	if (transport && cfg->peer.family != 0 && cfg->local.family != 0) {
+		/* a full list keeps to the configured selectors */
+		(void)ike_ts_add_host(&peer_ok, &cfg->peer, &se);
+		(void)ike_ts_add_host(&local_ok, &cfg->local, &se);
+	}
 	if (ike_ts_read(ike_rx_find(rx, PL_TSi, 1), &tsi, &se) < 0 ||
 	    ike_ts_read(ike_rx_find(rx, PL_TSr, 1), &tsr, &se) < 0 ||
-	    ike_ts_narrow(&tsi, &cfg->ts_peer, &c->tsi) == 0 ||
-	    ike_ts_narrow(&tsr, &cfg->ts_local, &c->tsr) == 0) {
+	    ike_ts_narrow(&tsi, &peer_ok, &c->tsi) == 0 ||
+	    ike_ts_narrow(&tsr, &local_ok, &c->tsr) == 0) {
 		*refuse = N_TS_UNACCEPTABLE;
 		return 0;
 	}
 	c->protocol = c->proposal.protocol;
 	/* RFC 7296 1.3.1: transport mode when asked and allowed; otherwise
 	 * tunnel, with no notify in the response. */
-	c->transport = cfg->transport_ok &&
-	    ike_rx_notify(rx, N_USE_TRANSPORT_MODE) != NULL;
+	c->transport = transport;
 	memcpy(c->spi_out, c->proposal.spi, IKE_CHILD_SPI_LEN);
 	if (crypto_random(c->spi_in, IKE_CHILD_SPI_LEN, e) < 0)
 		return -1;

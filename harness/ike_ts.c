@@ -6,20 +6,40 @@
 #include "ike.h"
 #include "names.h"
 
+/* ts_append: the selector of a's first plen bits, all protocols and
+ * ports, appended to l. */
+static int ts_append(struct ike_ts_list *l, const struct addr *a,
+    size_t plen, struct err *e)
+{
+	size_t len = a->family == 4 ? 4 : 16, i;
+	struct ike_ts *t;
+
+	if (l->n == IKE_TS_MAX)
+		return err_set(e, "%s: more than %d selectors", __func__,
+		    IKE_TS_MAX);
+	t = &l->ts[l->n++];
+	memset(t, 0, sizeof(*t));
+	t->type = a->family == 4 ? TS_IPV4_ADDR_RANGE : TS_IPV6_ADDR_RANGE;
+	t->end_port = 65535;
+	for (i = 0; i < len; i++) {
+		unsigned bits = plen > i * 8 ? (unsigned)(plen - i * 8) : 0;
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+		t->start[i] = a->ip[i] & mask;
+		t->end[i] = (uint8_t)(a->ip[i] | (uint8_t)~mask);
+	}
+	return 0;
+}
+
 int ike_ts_add_prefix(struct ike_ts_list *l, const char *text,
     struct err *e)
 {
 	char buf[64];
 	const char *slash = strchr(text, '/');
-	size_t n = slash ? (size_t)(slash - text) : strlen(text), len, i;
+	size_t n = slash ? (size_t)(slash - text) : strlen(text), len;
 	struct addr a;
-	struct ike_ts *t;
 	unsigned long plen;
 	char *end;
 
-	if (l->n == IKE_TS_MAX)
-		return err_set(e, "%s: more than %d selectors", __func__,
-		    IKE_TS_MAX);
 	if (n >= sizeof(buf))
 		return err_set(e, "%s: `%s' too long", __func__, text);
 	memcpy(buf, text, n);
@@ -34,17 +54,15 @@ int ike_ts_add_prefix(struct ike_ts_list *l, const char *text,
 			return err_set(e, "%s: bad prefix length in `%s'",
 			    __func__, text);
 	}
-	t = &l->ts[l->n++];
-	memset(t, 0, sizeof(*t));
-	t->type = a.family == 4 ? TS_IPV4_ADDR_RANGE : TS_IPV6_ADDR_RANGE;
-	t->end_port = 65535;
-	for (i = 0; i < len; i++) {
-		unsigned bits = plen > i * 8 ? (unsigned)(plen - i * 8) : 0;
-		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-		t->start[i] = a.ip[i] & mask;
-		t->end[i] = (uint8_t)(a.ip[i] | (uint8_t)~mask);
-	}
-	return 0;
+	return ts_append(l, &a, plen, e);
+}
+
+int ike_ts_add_host(struct ike_ts_list *l, const struct addr *a,
+    struct err *e)
+{
+	if (a->family != 4 && a->family != 6)
+		return err_set(e, "%s: no address", __func__);
+	return ts_append(l, a, a->family == 4 ? 32 : 128, e);
 }
 
 int ike_ts_read(const struct codec_node *ts_payload, struct ike_ts_list *l,

@@ -123,6 +123,7 @@ static const struct profile_key {
 	{ "ike-lifetime", "timers", PK_NUMBERS, NULL },
 	{ "child-lifetime", "timers", PK_NUMBERS, NULL },
 	{ "natt-keepalive", "timers", PK_NUMBERS, NULL },
+	{ "child-ready", "timers", PK_NUMBERS, NULL },
 	{ "cookies", "capabilities", PK_CAP, NULL },
 	{ "cookie", "capabilities", PK_CAP, NULL },
 	{ "childless", "capabilities", PK_CAP, NULL },

@@ -2,13 +2,15 @@
  * module, with the script's payload overrides. */
 #include "run_int.h"
 
+#include "profile.h"
+
 #include <string.h>
 
 /* ---------------------------------------------------------- establish */
 
 /* SA(ike: ...) and SA(esp: ...) in establish replace the policies. */
 static int run_establish_overrides(struct run_ctx *c,
-    const struct script_payload *sp)
+    const struct script_payload *sp, struct err *e)
 {
 	const struct script_proposal *pr;
 	const struct script_transform *t;
@@ -20,6 +22,14 @@ static int run_establish_overrides(struct run_ctx *c,
 		    sp->args->values->kind == SCRIPT_V_WORD &&
 		    strcmp(sp->args->values->text, "USE_TRANSPORT_MODE") == 0) {
 			c->cfg.use_transport = true;
+			/* RFC 4301 4.1: a transport-mode SA carries the two
+			 * hosts' own traffic, so its selectors are the IKE
+			 * endpoints' addresses (strongSwan grants transport
+			 * mode on host-to-host selectors only). */
+			c->cfg.ts_local.n = c->cfg.ts_peer.n = 0;
+			if (ike_ts_add_host(&c->cfg.ts_local, &c->cfg.local, e) < 0 ||
+			    ike_ts_add_host(&c->cfg.ts_peer, &c->cfg.peer, e) < 0)
+				return -1;
 			continue;
 		}
 		if (sp->type != PL_SA) {
@@ -79,6 +89,21 @@ static void run_establish_last(struct run_ctx *c)
 	}
 }
 
+/* [timers] child-ready: an IUT may install its CHILD SA only after it has
+ * sent the response that creates it (iked logs "send IKE_AUTH res" before
+ * "childsa_enable: loaded SPIs") and drop what arrives meanwhile. RFC 7296
+ * sets no time for that, so a profile can give the wait, measured, that
+ * the harness leaves before its first packet on a new CHILD SA (at most
+ * 10 s: a run stays bounded). */
+static void run_child_ready(struct run_ctx *c)
+{
+	uint64_t us;
+
+	if (profile_get_numbers(c->prof, "timers", "child-ready", &us, 1) == 1 &&
+	    us > 0)
+		run_wait(c, (script_us)(us < 10000000 ? us : 10000000));
+}
+
 int run_establish(struct run_ctx *c, const struct script_event *ev)
 {
 	const struct script_establish *es = &ev->u.establish;
@@ -89,9 +114,10 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 
 	run_check_begin(c, &k, ev->pos.line, "establish %s",
 	    child ? "child" : "ike");
-	run_establish_overrides(c, es->payloads);
 	c->init_tried = true;
-	if (ike_establish(&c->cfg, &c->tr, child, &sa, &e) < 0) {
+	if (run_establish_overrides(c, es->payloads, &e) < 0) {
+		run_check_fail(&k, "establish: %s", e.text);
+	} else if (ike_establish(&c->cfg, &c->tr, child, &sa, &e) < 0) {
 		run_check_fail(&k, "expected an IKE SA%s, actual: %s",
 		    child ? " with a CHILD SA" : "", e.text);
 	} else {
@@ -110,6 +136,8 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 			    "no reason given");
 		else if (child && c->cfg.use_transport && !sa->child[0].transport)
 			run_check_fail(&k, "RFC 7296 1.3.1: expected N(USE_TRANSPORT_MODE) in the answer (transport mode granted) vs actual a tunnel-mode CHILD SA");
+		if (child && sa->nchild > 0)
+			run_child_ready(c);
 	}
 	run_check_end(c, &k);
 	return 0;

@@ -307,4 +307,35 @@ is_aead() {
 	return 1
 }
 
+# apt_install NAME SERVICE PACKAGE...: apt-get install the PACKAGEs that
+# are missing, never letting them start the host's SERVICE (a policy-rc.d
+# that denies every start while it runs; the service disabled after, where
+# systemd runs). The log goes to $TMPDIR/iketest-NAME-install.log.
+apt_install() {
+	_an=$1 _as=$2
+	shift 2
+	_am=
+	for _ap in "$@"; do
+		dpkg-query -W -f '${Status}' "$_ap" 2>/dev/null | grep -q 'ok installed' ||
+		    _am="$_am $_ap"
+	done
+	[ -n "$_am" ] || return 0
+	log "installing$_am"
+	_ao=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		_ao=yes
+	fi
+	_ar=0
+	_al=${TMPDIR:-/tmp}/iketest-$_an-install.log
+	# shellcheck disable=SC2086 # a word list on purpose
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $_am >"$_al" 2>&1 || _ar=$?
+	[ -z "$_ao" ] || rm -f /usr/sbin/policy-rc.d
+	[ $_ar -eq 0 ] || die "apt-get install failed; see $_al"
+	if [ -d /run/systemd/system ]; then
+		systemctl disable --now "$_as" >/dev/null 2>&1 || true
+	fi
+}
+
 registry_load
