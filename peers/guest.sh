@@ -48,14 +48,16 @@ running() {
 
 # guest_boot: boot the guest in the IUT's namespace, owning the IUT's lab
 # addresses (test link and protected network; ci/lab took them off the
-# namespace), unless it is up already. A guest that died (or was killed)
-# may leave its process group: that goes first.
+# namespace), unless it is up already; with GUEST_ROOT set (a root folder of
+# another release, ci/rootfs), its commands run there. A guest that died
+# (or was killed) may leave its process group: that goes first.
 guest_boot() {
 	guest_up && return 0
 	uml stop "$GUEST" >/dev/null 2>&1 || true
 	mkdir -p "$D"
 	chmod 700 "$D"
 	uml start "$GUEST" --ns "$IUT_NS" --dir "$D" --timeout "$BOOT_TIMEOUT" \
+	    ${GUEST_ROOT:+--root "$GUEST_ROOT"} \
 	    --if "$IUT_IF:$IUT_ADDR/$IUT_PREFIXLEN,$IUT_ADDR6/$IUT_PREFIXLEN6" \
 	    --if "p0:$PROTECTED_GW/28,$PROTECTED_GW6/64" \
 	    --route "default via $HARNESS_ADDR" \
