@@ -58,6 +58,9 @@ static void usage(FILE *out)
 	    "  --flood            the half-open flood instead of tunnels\n"
 	    "  --ports K          flood: source ports (default 16, at most %d)\n"
 	    "  --no-legit         flood: no legitimate initiator after it\n"
+	    "  --ike WORDS        offer these instead of the profile's [ike] (its first\n"
+	    "                     group is the KE sent): \"AES_GCM_16/256 HMAC_SHA2_256 CURVE25519\"\n"
+	    "  --esp WORDS        likewise for [esp]: \"AES_GCM_16/256 ESN_NO\"\n"
 	    "  --iut-addr A, --local-addr A, --port N, --natt-port N\n"
 	    "                     override the profile's addresses and the IUT's ports\n"
 	    "  --out FILE         the result record (kind iketest-load 1, harness/RESULTS.md)\n"
@@ -125,6 +128,10 @@ static int opt_value(const char *a, const char *v, struct load_opts *o,
 		o->iut_addr = v;
 	else if (strcmp(a, "--local-addr") == 0)
 		o->local_addr = v;
+	else if (strcmp(a, "--ike") == 0)
+		o->ike_words = v;
+	else if (strcmp(a, "--esp") == 0)
+		o->esp_words = v;
 	else if (strcmp(a, "--rate") == 0)
 		rc = num(a, v, 1e6, &o->rate);
 	else if (strcmp(a, "--seconds") == 0)

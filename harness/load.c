@@ -143,6 +143,12 @@ static int load_setup(struct load_ctx *ld, struct err *e)
 	if (run_ike_config(ld->p, ld->local, net_local_port(ld->net, NET_IKE),
 	    ld->iut, ld->iut_port, &ld->cfg, e) < 0)
 		return -1;
+	if (o->ike_words != NULL && ike_policy_parse(PROTO_IKE, o->ike_words,
+	    &ld->cfg.ike, e) < 0)
+		return err_prefix(e, "--ike");
+	if (o->esp_words != NULL && ike_policy_parse(PROTO_ESP, o->esp_words,
+	    &ld->cfg.esp, e) < 0)
+		return err_prefix(e, "--esp");
 	ld->pfs = load_pfs(&ld->cfg);
 	snprintf(ld->r->iut, sizeof(ld->r->iut), "%s%.60s%s:%u",
 	    strchr(ld->iut, ':') ? "[" : "", ld->iut,

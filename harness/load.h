@@ -9,7 +9,8 @@
  * IKE_SA_INIT (ike_build_init_request), real PSK AUTH, keys derived and
  * checked by the ike module; nothing is made before the timed part. Then
  * per SA: an ICMP echo through the new CHILD SA's ESP to the profile's
- * [addresses] echo (time to first packet), `rekey_child' CHILD SA rekeys
+ * [addresses] echo, again every 50 ms until one is answered (time to
+ * first packet; at most 20, then "echo: no answer"), `rekey_child' CHILD SA rekeys
  * (each followed by the Delete of the old child), `rekey_ike' IKE SA
  * rekeys (each followed by the Delete of the old IKE SA), and the Delete
  * of the IKE SA. Requests are retransmitted on the profile's schedule
@@ -75,6 +76,9 @@ struct load_opts {
 	/* Overrides of the profile's addresses and ports (0/NULL: profile). */
 	const char *iut_addr, *local_addr;
 	unsigned port, natt_port;
+	/* Replace the profile's [ike] / [esp] lists (ike_policy_parse words,
+	 * "AES_GCM_16/256 HMAC_SHA2_256 CURVE25519"); NULL: the profile's. */
+	const char *ike_words, *esp_words;
 	/* Called about every 200 ms while it runs (a progress line). */
 	void (*progress)(void *arg, const struct load_result *r);
 	void *progress_arg;

@@ -12,7 +12,8 @@
 
 enum {
 	LOAD_WORD_LEN = 512,
-	LOAD_ECHO_TRIES = 3,
+	LOAD_ECHO_TRIES = 20,		/* echoes per CHILD SA at most ... */
+	LOAD_ECHO_GAP_US = 50000,	/* ... this far apart (1 s in all) */
 	LOAD_PROGRESS_US = 200000,
 };
 
