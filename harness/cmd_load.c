@@ -54,6 +54,8 @@ static void usage(FILE *out)
 	    "  --rekey-child N    CHILD SA rekeys per tunnel (default 0)\n"
 	    "  --rekey-ike N      IKE SA rekeys per tunnel (default 0)\n"
 	    "  --no-echo          no echo through the CHILD SAs\n"
+	    "  --no-child         IKE SAs only, IKE_AUTH without SA TSi TSr (also when\n"
+	    "                     the profile's [capabilities] child-sa says no)\n"
 	    "  --judge-every N    every Nth IUT message through the rules (default 10, 0: none)\n"
 	    "  --flood            the half-open flood instead of tunnels\n"
 	    "  --ports K          flood: source ports (default 16, at most %d)\n"
@@ -174,9 +176,9 @@ static int parse(int argc, char **argv, struct load_opts *o, struct cl *cl)
 			continue;
 		}
 		if (strcmp(a, "--no-echo") == 0 || strcmp(a, "--no-legit") == 0 ||
-		    strcmp(a, "--quiet") == 0) {
+		    strcmp(a, "--no-child") == 0 || strcmp(a, "--quiet") == 0) {
 			*(a[2] == 'q' ? &cl->quiet : a[5] == 'e' ? &o->no_echo :
-			    &o->no_legit) = true;
+			    a[5] == 'c' ? &o->no_child : &o->no_legit) = true;
 			continue;
 		}
 		if (i + 1 >= argc) {

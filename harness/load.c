@@ -93,6 +93,22 @@ static void load_echo_setup(struct load_ctx *ld)
 	ld->echo = true;
 }
 
+/* CHILD SAs or IKE SAs alone (--no-child, or an IUT without them). */
+static void load_child_setup(struct load_ctx *ld)
+{
+	struct load_result *r = ld->r;
+
+	ld->child = true;
+	ld->echo_wanted = true;
+	if (ld->o->no_child || load_yes(ld->p, "capabilities", "child-sa", "no")) {
+		ld->child = ld->echo_wanted = false;
+		snprintf(r->child_note, sizeof(r->child_note), "%s",
+		    ld->o->no_child ? "--no-child" :
+		    "the profile's [capabilities] child-sa says no");
+		snprintf(r->echo_note, sizeof(r->echo_note), "no CHILD SAs");
+	}
+}
+
 /* Child rekeys carry KE when the [esp] policy's first group is one. */
 static bool load_pfs(const struct ike_config *cfg)
 {
@@ -296,13 +312,15 @@ int load_run(const struct profile *p, const struct load_opts *o,
 	ike_config_init(&ld.cfg);
 	if (load_setup(&ld, e) < 0)
 		goto out;
+	load_child_setup(&ld);
 	if (o->mode == LOAD_FLOOD) {
 		rc = load_flood(&ld, e);
 		goto out;
 	}
 	snprintf(r->precompute, sizeof(r->precompute),
 	    "none: each IKE_SA_INIT makes a fresh key pair and nonce in the timed part");
-	load_echo_setup(&ld);
+	if (ld.echo_wanted)
+		load_echo_setup(&ld);
 	rc = load_tunnels(&ld, e);
 	load_finish(&ld);
 out:

@@ -69,6 +69,8 @@ struct load_opts {
 	double seconds;			/* no new attempt after this */
 	double drain_s;			/* then at most this for what is in flight */
 	bool no_echo;			/* skip the time to first packet */
+	bool no_child;			/* IKE SAs only (also when the profile's
+					 * [capabilities] child-sa says no) */
 	unsigned rekey_child, rekey_ike;	/* per tunnel */
 	unsigned judge_every;		/* rules on every Nth IUT message (0: none) */
 	unsigned ports;			/* flood: source ports */
@@ -114,6 +116,7 @@ struct load_result {
 	struct load_samples ttfp;	/* CHILD SA up to its echo answered */
 	unsigned echo_sent, echo_answered, echo_skipped;
 	char echo_note[160];		/* why no echo, if none */
+	char child_note[160];		/* why IKE SAs only, if so */
 	unsigned child_rekeys, ike_rekeys, deletes;
 	double rekey_s;			/* first to last rekey done */
 	double delete_s;		/* first to last Delete answered */
@@ -123,8 +126,9 @@ struct load_result {
 	/* Flood. */
 	unsigned ports;
 	unsigned probes, answers_sa, answers_cookie, answers_other;
-	unsigned cookie_at;		/* half-open SAs when the first COOKIE
-					 * came (answers_sa then); 0: none */
+	unsigned cookie_at;		/* half-open SAs made by the probes sent
+					 * before the first one answered with a
+					 * COOKIE (cookie_seen) */
 	bool cookie_seen;
 	bool legit_tried, legit_ok, legit_cookie;
 	uint64_t legit_us;

@@ -17,7 +17,12 @@ struct flood {
 	unsigned nnets;
 	struct ike_sa *tmpl_sa;		/* keys of the one request (never used) */
 	struct bytes tmpl;		/* the request, encoded once */
-	uint64_t spi;			/* the next probe's SPIi */
+	uint64_t spi0, spi;		/* the first probe's SPIi less 1, the last */
+	/* Answers come over many sockets, so not in the order sent: which
+	 * probes made a half-open SA, and the first probe answered with a
+	 * COOKIE, give the half-open count at the first COOKIE. */
+	uint8_t *half_open;		/* a bit per probe */
+	uint64_t first_cookie;		/* probe index; UINT64_MAX: none */
 };
 
 static int flood_open(struct flood *f, struct err *e)
@@ -62,6 +67,11 @@ static int flood_template(struct flood *f, struct err *e)
 	f->spi = (uint64_t)r[0] << 56 | (uint64_t)r[1] << 48 |
 	    (uint64_t)r[2] << 40 | (uint64_t)r[3] << 32 | (uint64_t)r[4] << 24 |
 	    (uint64_t)r[5] << 16 | (uint64_t)r[6] << 8 | r[7];
+	f->spi >>= 1;	/* room for the probes: no wrap to 0 */
+	f->spi0 = f->spi;
+	f->first_cookie = UINT64_MAX;
+	if ((f->half_open = calloc(ld->o->count / 8 + 1, 1)) == NULL)
+		return err_set(e, "out of memory");
 	snprintf(ld->r->precompute, sizeof(ld->r->precompute),
 	    "one IKE_SA_INIT request (one key pair, one nonce, no NAT-D) built before the timed part; each probe is it with a new SPIi");
 	return 0;
@@ -72,8 +82,7 @@ static void flood_send(struct flood *f, struct err *e)
 	struct load_result *r = f->ld->r;
 	unsigned i;
 
-	if (++f->spi == 0)
-		f->spi = 1;
+	f->spi++;
 	for (i = 0; i < IKE_SPI_LEN; i++)
 		f->tmpl.data[i] = (uint8_t)(f->spi >> (56 - 8 * i));
 	if (net_send(f->nets[r->probes % f->nnets], NET_IKE, f->tmpl.data,
@@ -89,6 +98,7 @@ static void flood_answer(struct flood *f, const struct net_packet *pkt)
 	struct load_result *r = f->ld->r;
 	struct ike_rx rx;
 	struct err e;
+	uint64_t idx;
 
 	if (pkt->esp || pkt->ah || pkt->keepalive)
 		return;
@@ -100,13 +110,16 @@ static void flood_answer(struct flood *f, const struct net_packet *pkt)
 		return;
 	}
 	load_judge(f->ld, &rx);
+	idx = ike_spi_u64(rx.spi_i) - f->spi0 - 1;
 	if (ike_rx_notify(&rx, N_COOKIE) != NULL) {
-		if (!r->cookie_seen)
-			r->cookie_at = r->answers_sa;
 		r->cookie_seen = true;
 		r->answers_cookie++;
+		if (idx < f->ld->o->count && idx < f->first_cookie)
+			f->first_cookie = idx;
 	} else if (ike_rx_find(&rx, PL_KE, 1) != NULL) {
 		r->answers_sa++;
+		if (idx < f->ld->o->count)
+			f->half_open[idx / 8] |= (uint8_t)(1u << idx % 8);
 	} else {
 		char text[LOAD_CAUSE_LEN];
 		unsigned n = ike_rx_error_notify(&rx);
@@ -148,7 +161,7 @@ static int flood_run(struct flood *f, struct err *e)
 	struct load_ctx *ld = f->ld;
 	const struct load_opts *o = ld->o;
 	struct load_result *r = ld->r;
-	uint64_t now, stop, hard, next, progress = 0;
+	uint64_t now, stop, hard, next, progress = 0, idx;
 	unsigned turn = 0;
 
 	ld->t0 = next = load_now();
@@ -182,6 +195,9 @@ static int flood_run(struct flood *f, struct err *e)
 		    e) < 0)
 			return -1;
 	r->elapsed_s = (double)(load_now() - ld->t0) / 1e6;
+	for (idx = 0; r->cookie_seen && idx < f->first_cookie &&
+	    idx < r->probes; idx++)
+		r->cookie_at += (f->half_open[idx / 8] >> idx % 8) & 1;
 	return 0;
 }
 
@@ -228,7 +244,7 @@ static void flood_legit(struct load_ctx *ld)
 	uint64_t t = load_now();
 
 	r->legit_tried = true;
-	if (ike_establish(&ld->cfg, &tr, true, &sa, &e) < 0) {
+	if (ike_establish(&ld->cfg, &tr, ld->child, &sa, &e) < 0) {
 		snprintf(r->legit_error, sizeof(r->legit_error), "%s", e.text);
 		return;
 	}
@@ -265,5 +281,6 @@ out:
 		(void)net_close(f.nets[i], &(struct err){ 0 });
 	bytes_free(&f.tmpl);
 	ike_sa_free(f.tmpl_sa);
+	free(f.half_open);
 	return rc;
 }

@@ -62,6 +62,8 @@ struct load_ctx {
 	bool natt_forced;		/* [capabilities] nat-t-forced */
 	enum net_port esp_via;		/* NET_NATT or NET_RAW */
 	bool echo;			/* echo possible and wanted */
+	bool child;			/* IKE_AUTH asks for a CHILD SA */
+	bool echo_wanted;		/* ... and so the echo may follow */
 	struct addr echo_src, echo_dst;
 	bool pfs;			/* child rekeys carry KE */
 	struct load_slot *slots;

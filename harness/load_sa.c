@@ -178,7 +178,7 @@ static void slot_init(struct load_slot *s, const struct ike_rx *rx)
 	case IKE_R_OK:
 		if (ld->natt_forced)
 			s->port = NET_NATT;
-		if (ike_build_auth_request(s->sa, &ld->cfg, true, &m, &e) < 0 ||
+		if (ike_build_auth_request(s->sa, &ld->cfg, ld->child, &m, &e) < 0 ||
 		    slot_request(s, &m, LS_AUTH, &e) < 0) {
 			ike_msg_free(&m);
 			slot_fail(s, "%s: %s", e.text);
@@ -199,7 +199,8 @@ static void slot_auth(struct load_slot *s, const struct ike_rx *rx)
 	struct err e;
 	enum ike_result res = ike_auth_response(s->sa, &s->ld->cfg, rx, &e);
 
-	if (res == IKE_R_OK && s->sa->refused == 0 && s->sa->nchild > 0) {
+	if (res == IKE_R_OK && s->sa->refused == 0 &&
+	    (s->sa->nchild > 0 || !s->ld->child)) {
 		slot_up(s);
 		return;
 	}

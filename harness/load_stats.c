@@ -101,6 +101,8 @@ static void print_tunnels(FILE *out, struct load_result *r)
 	fprintf(out, "attempts %u, established %u, failed %u, unfinished %u (in %.3f s)\n",
 	    r->attempts, r->established, r->failed, r->unfinished, r->elapsed_s);
 	fprintf(out, "TPS achieved: %.1f/s\n", load_tps(r));
+	if (r->child_note[0] != '\0')
+		fprintf(out, "IKE SAs without CHILD SAs: %s\n", r->child_note);
 	print_ms(out, "setup latency", &r->setup);
 	if (r->echo_note[0] != '\0')
 		fprintf(out, "time to first packet: not measured (%s)\n",
@@ -218,6 +220,8 @@ int load_record_write(FILE *out, const char *profile_path,
 	rec_samples(out, "ttfp", &r->ttfp);
 	if (r->echo_note[0])
 		rec_text(out, "ttfp-note", r->echo_note);
+	if (r->child_note[0])
+		rec_text(out, "no-child", r->child_note);
 	fprintf(out, "echo %u %u\n", r->echo_sent, r->echo_answered);
 	fprintf(out, "rekeys %u %u %.6f\n", r->child_rekeys, r->ike_rekeys,
 	    r->rekey_s);

@@ -42,7 +42,7 @@ ordered() {
 	    END { exit !(f && ok) }' "$1"
 }
 
-echo "1..14"
+echo "1..15"
 
 start_responder() {
 	tries=0
@@ -102,6 +102,12 @@ load --count 6 --concurrent 3 --rekey-child 1 --rekey-ike 1 --seconds 20 \
 [ "$(val "$T/k.rec" rekeys 1)" = 6 ] && [ "$(val "$T/k.rec" rekeys 2)" = 6 ] &&
     [ "$(val "$T/k.rec" deletes)" = 6 ] && [ "$(val "$T/k.rec" failed)" = 0 ]
 ok $? "TRPS: 6 CHILD SA rekeys, 6 IKE SA rekeys, 6 deletes ($(grep '^TRPS' "$T/k.out"))"
+
+# --no-child: IKE SAs alone, no echo, said so
+load --count 4 --no-child --seconds 20 --out "$T/c.rec" >"$T/c.out" 2>&1
+[ "$(val "$T/c.rec" established)" = 4 ] && [ "$(val "$T/c.rec" echo 1)" = 0 ] &&
+    grep -q "^IKE SAs without CHILD SAs: --no-child" "$T/c.out"
+ok $? "--no-child: 4 IKE SAs without CHILD SAs, no echo"
 
 # --seconds: no new attempt after 2 s at 20/s; the run ends within the bound
 t0=$(ms)
