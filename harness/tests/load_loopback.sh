@@ -42,7 +42,7 @@ ordered() {
 	    END { exit !(f && ok) }' "$1"
 }
 
-echo "1..15"
+echo "1..16"
 
 start_responder() {
 	tries=0
@@ -95,6 +95,15 @@ grep -q "^TPS achieved: " "$T/a.out" &&
     grep -q "^precomputation: none" "$T/a.out" &&
     grep -q "^setup latency (ms, 30 samples): p50 " "$T/a.out"
 ok $? "summary: achieved TPS, the precomputation stated, latency percentiles"
+
+# the report draws the record: achieved against offered, the latencies
+mkdir -p "$T/rin/ref" && cp "$T/a.rec" "$T/rin/ref/tunnels.load"
+"$IKETEST" report --out "$T/site" "$T/rin" >/dev/null 2>&1 &&
+    grep -q '<svg class="load-rate"' "$T/site/load.html" &&
+    grep -q '<svg class="load-cdf".*<polyline' "$T/site/load.html" &&
+    grep -q "30 attempts, 30 established" "$T/site/load.html" &&
+    grep -q 'href="load.html"' "$T/site/runs.html"
+ok $? "iketest report: load.html draws the record (rate bars, latency distribution), linked from runs.html"
 
 # rekeys: each tunnel rekeys its CHILD SA and its IKE SA once
 load --count 6 --concurrent 3 --rekey-child 1 --rekey-ike 1 --seconds 20 \
