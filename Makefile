@@ -129,7 +129,8 @@ fuzz: $(FUZZERS)
 
 # Benchmarks: harness/bench/bench_NAME.c with release flags against the
 # plain library; harness/bench/run.sh runs them pinned to one core beside
-# `openssl speed` and prints the ratios (numbers only, never a failure).
+# `openssl speed` and prints the ratios (numbers only, never a failure);
+# P4 also starts build/iketest (respond, load --flood) beside ike-scan.
 BENCH_NAMES   := $(patsubst harness/bench/bench_%.c,%,$(BENCH_SRCS))
 BENCHES       := $(addprefix $(B)/bench/bench_,$(BENCH_NAMES))
 BENCH_CFLAGS  ?= -O2
@@ -140,8 +141,8 @@ $(B)/bench/bench_%: harness/bench/bench_%.c $(B)/libiketest.a
 	$(say) BENCH $@
 	$(Q)$(CC) $(CPPFLAGS) $(BENCH_CFLAGS) $(WARN) -o $@ $< $(B)/libiketest.a $(LDLIBS)
 
-bench: $(BENCHES)
-	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) sh harness/bench/run.sh $(B)/bench
+bench: $(BENCHES) $(B)/iketest
+	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) IKETEST=$(B)/iketest sh harness/bench/run.sh $(B)/bench
 
 clean:
 	$(say) CLEAN $(B)

@@ -275,4 +275,12 @@ int crypto_auth_verify(unsigned method, const struct crypto_key *key,
     const uint8_t *octets, size_t len,
     const uint8_t *auth, size_t auth_len, struct err *e);
 
+/* ---- benchmark (crypto_bare.c) ---------------------------------------- */
+
+/* bench_esp's yardstick (issue 13, P1): count AES-GCM seals of plain[0..len)
+ * (a key of key_len bytes, set once; per packet a new IV, 8 bytes of AAD,
+ * the tag) into out (len bytes), as bare as OpenSSL allows. */
+int crypto_bare_gcm_seal(size_t key_len, const uint8_t *plain, size_t len,
+    size_t count, uint8_t *out, struct err *e);
+
 #endif

@@ -102,7 +102,7 @@ int crypto_cipher(unsigned encr, bool encrypt,
 			memcpy(out->data, in, in_len);
 		return 0;
 	}
-	c = EVP_CIPHER_fetch(NULL, alg, NULL);
+	c = crypto_cache_cipher(alg);
 	ctx = EVP_CIPHER_CTX_new();
 	if (c == NULL || ctx == NULL ||
 	    EVP_CipherInit_ex2(ctx, c, key, encr == ENCR_AES_CTR ? ctr : iv,
@@ -118,7 +118,6 @@ int crypto_cipher(unsigned encr, bool encrypt,
 	rc = 0;
 out:
 	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(c);
 	OPENSSL_cleanse(ctr, sizeof(ctr));
 	return rc;
 }
@@ -172,7 +171,7 @@ static int aead_setup(unsigned encr, const uint8_t *key, size_t key_len,
 static EVP_CIPHER_CTX *aead_ctx(const struct aead *a, const uint8_t *key,
     int enc, const uint8_t *tag, struct err *e)
 {
-	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, a->alg, NULL);
+	EVP_CIPHER *c = crypto_cache_cipher(a->alg);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int ok = c != NULL && ctx != NULL &&
 	    EVP_CipherInit_ex2(ctx, c, NULL, NULL, enc, NULL) == 1 &&
@@ -187,7 +186,6 @@ static EVP_CIPHER_CTX *aead_ctx(const struct aead *a, const uint8_t *key,
 	if (ok)
 		ok = EVP_CipherInit_ex2(ctx, NULL, key, a->nonce, enc,
 		    NULL) == 1;
-	EVP_CIPHER_free(c);
 	if (!ok) {
 		crypto_ossl_err(e, "aead: %s setup failed", a->alg);
 		EVP_CIPHER_CTX_free(ctx);

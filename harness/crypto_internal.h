@@ -33,6 +33,15 @@ int crypto_aes_xcbc(const uint8_t key[static 16], const uint8_t *data,
 int crypto_aes_cmac(const uint8_t key[static 16], const uint8_t *data,
     size_t len, uint8_t out[static 16], struct err *e);
 
+/* crypto_cache.c: fetched once, freed at exit; not thread-safe. A
+ * cipher by name, borrowed (the caller never frees it); or a new MAC
+ * context (the caller frees it) of alg with one parameter set
+ * ("HMAC", OSSL_MAC_PARAM_DIGEST, "SHA256"), without a key. NULL when
+ * OpenSSL has no such algorithm. */
+EVP_CIPHER *crypto_cache_cipher(const char *alg);
+EVP_MAC_CTX *crypto_cache_mac_ctx(const char *alg, const char *key,
+    const char *value);
+
 enum { CRYPTO_MAX_MAC = 64 };	/* largest PRF/HMAC output (SHA-512) */
 
 #endif

@@ -16,29 +16,23 @@
 
 enum { AES_BLOCK = 16 };
 
-/* One EVP_MAC run: init with params, one update, final. */
-static int mac_run(const char *alg, OSSL_PARAM *params, const uint8_t *key,
-    size_t key_len, const uint8_t *data, size_t len, uint8_t *out,
-    size_t out_max, size_t *out_len, struct err *e)
+/* One EVP_MAC run: a context of alg with its parameter (from the cache),
+ * init with the key, one update, final. */
+static int mac_run(const char *alg, const char *pkey, const char *pvalue,
+    const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
+    uint8_t *out, size_t out_max, size_t *out_len, struct err *e)
 {
 	static const uint8_t no_key[1];
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
+	EVP_MAC_CTX *ctx = crypto_cache_mac_ctx(alg, pkey, pvalue);
 	int rc = -1;
 
-	mac = EVP_MAC_fetch(NULL, alg, NULL);
-	if (mac == NULL) {
-		crypto_ossl_err(e, "mac: %s not available", alg);
-		goto out;
-	}
-	ctx = EVP_MAC_CTX_new(mac);
 	if (ctx == NULL) {
-		crypto_ossl_err(e, "mac: %s: EVP_MAC_CTX_new failed", alg);
+		crypto_ossl_err(e, "mac: %s (%s) not available", alg, pvalue);
 		goto out;
 	}
 	/* A NULL key means "keep the old key" to EVP_MAC_init: an empty
 	 * key needs a non-NULL pointer. */
-	if (EVP_MAC_init(ctx, key_len ? key : no_key, key_len, params) != 1 ||
+	if (EVP_MAC_init(ctx, key_len ? key : no_key, key_len, NULL) != 1 ||
 	    EVP_MAC_update(ctx, data, len) != 1 ||
 	    EVP_MAC_final(ctx, out, out_len, out_max) != 1) {
 		crypto_ossl_err(e, "mac: %s failed", alg);
@@ -47,7 +41,6 @@ static int mac_run(const char *alg, OSSL_PARAM *params, const uint8_t *key,
 	rc = 0;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return rc;
 }
 
@@ -55,25 +48,17 @@ int crypto_hmac(const EVP_MD *md, const uint8_t *key, size_t key_len,
     const uint8_t *data, size_t len, uint8_t *out, size_t *out_len,
     struct err *e)
 {
-	OSSL_PARAM params[2];
-
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)EVP_MD_get0_name(md), 0);
-	params[1] = OSSL_PARAM_construct_end();
-	return mac_run("HMAC", params, key, key_len, data, len, out,
-	    CRYPTO_MAX_MAC, out_len, e);
+	return mac_run("HMAC", OSSL_MAC_PARAM_DIGEST, EVP_MD_get0_name(md),
+	    key, key_len, data, len, out, CRYPTO_MAX_MAC, out_len, e);
 }
 
 int crypto_aes_cmac(const uint8_t key[static 16], const uint8_t *data,
     size_t len, uint8_t out[static 16], struct err *e)
 {
-	OSSL_PARAM params[2];
 	size_t n = 0;
 
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
-	    (char *)"AES-128-CBC", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (mac_run("CMAC", params, key, 16, data, len, out, 16, &n, e) < 0)
+	if (mac_run("CMAC", OSSL_MAC_PARAM_CIPHER, "AES-128-CBC", key, 16,
+	    data, len, out, 16, &n, e) < 0)
 		return -1;
 	if (n != 16)
 		return err_set(e, "%s: CMAC gave %zu bytes, not 16", __func__,
@@ -97,7 +82,7 @@ static EVP_CIPHER_CTX *aes128_ctx(const char *mode_name,
     const uint8_t key[static 16], struct err *e)
 {
 	static const uint8_t zero_iv[AES_BLOCK];
-	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, mode_name, NULL);
+	EVP_CIPHER *c = crypto_cache_cipher(mode_name);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 
 	if (c == NULL || ctx == NULL ||
@@ -107,7 +92,6 @@ static EVP_CIPHER_CTX *aes128_ctx(const char *mode_name,
 		EVP_CIPHER_CTX_free(ctx);
 		ctx = NULL;
 	}
-	EVP_CIPHER_free(c);
 	return ctx;
 }
 

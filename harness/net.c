@@ -536,19 +536,21 @@ static int net_read_one(struct net *n, int i, struct net_packet *pkt,
 	return got > 0 ? 1 : 0;
 }
 
-int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
-    struct err *e)
+/* once: one look without waiting (net_recv_ready). */
+static int net_recv_wait(struct net *n, uint64_t deadline_us, bool once,
+    struct net_packet *pkt, struct err *e)
 {
 	for (;;) {
 		struct pollfd pfd[NET_POLL_MAX];
 		int src[NET_POLL_MAX];	/* 0, 1: UDP; 2 + s: raw socket s */
 		nfds_t nfd = 0, k;
 		uint64_t now = net_now_us();
-		int i, rc, timeout;
+		int i, rc, timeout = 0;
 
-		if (now >= deadline_us)
+		if (!once && now >= deadline_us)
 			return 0;
-		timeout = (int)((deadline_us - now + 999) / 1000);
+		if (!once)
+			timeout = (int)((deadline_us - now + 999) / 1000);
 		for (i = 0; i < 2 + NET_RAW_SOCKS; i++) {
 			int fd = i < 2 ? n->fd[i] : n->raw_fd[i - 2];
 			if (fd < 0)
@@ -563,6 +565,8 @@ int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
 		rc = poll(pfd, nfd, timeout);
 		if (rc < 0 && errno != EINTR)
 			return err_set(e, "net: poll: %s", strerror(errno));
+		if (rc <= 0 && once)
+			return 0;
 		if (rc <= 0)
 			continue;
 		for (k = 0; k < nfd; k++)
@@ -578,7 +582,20 @@ int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
 				return rc;
 			}
 		}
+		if (once)
+			return 0;
 	}
+}
+
+int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
+    struct err *e)
+{
+	return net_recv_wait(n, deadline_us, false, pkt, e);
+}
+
+int net_recv_ready(struct net *n, struct net_packet *pkt, struct err *e)
+{
+	return net_recv_wait(n, 0, true, pkt, e);
 }
 
 static int net_ops_send(void *ctx, enum net_port port, const uint8_t *msg,

@@ -99,6 +99,9 @@ int net_send(struct net *n, enum net_port port, const uint8_t *msg,
     size_t len, struct err *e);
 int net_recv(struct net *n, uint64_t deadline_us, struct net_packet *pkt,
     struct err *e);
+/* A packet already waiting, without waiting for one: 1 with it, 0 none
+ * (what a flood over many sockets reads between its sends). */
+int net_recv_ready(struct net *n, struct net_packet *pkt, struct err *e);
 
 /* ---- ESP, AH, keepalives, simulated NAT (RFC 4303, 4302, 3948) ---- */
 

@@ -80,4 +80,8 @@ int rs_test_page(const struct rs *s, const struct report_run *run,
 void rs_summaries(FILE *f, const struct report_run *run);
 void rs_interop(FILE *f, const struct report_run *run);
 
+/* report_load.c: SITE/load.html from the runs' *.load records (iketest
+ * load --out): 1 written, 0 none there, -1 error. */
+int rs_load_page(const struct rs *s, struct report_run **runs, size_t nruns);
+
 #endif

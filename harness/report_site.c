@@ -215,7 +215,7 @@ static void rs_index_row(FILE *f, const struct report_run *run,
 }
 
 static int rs_index(const struct rs *s, struct report_run **runs,
-    size_t nruns)
+    size_t nruns, bool load)
 {
 	FILE *f = rs_open(s, "runs.html");
 	size_t i;
@@ -229,6 +229,8 @@ static int rs_index(const struct rs *s, struct report_run **runs,
 	for (i = 0; i < nruns; i++)
 		rs_index_row(f, runs[i], s->base);
 	fprintf(f, "</tbody>\n</table>\n");
+	if (load)
+		fprintf(f, "<p><a href=\"load.html\">load runs</a> (iketest load)</p>\n");
 	rs_foot(f);
 	return rs_close(s, f, "runs.html");
 }
@@ -274,6 +276,7 @@ int report_site_write(const struct report_site_opts *o,
 {
 	struct rs s = { .o = o, .base = base, .e = e };
 	size_t i, k;
+	int load;
 
 	if (rs_slugs(runs, nruns, e) < 0)
 		return -1;
@@ -288,7 +291,8 @@ int report_site_write(const struct report_site_opts *o,
 			if (rs_test_page(&s, runs[i], k) < 0)
 				return -1;
 	}
-	if (rs_index(&s, runs, nruns) < 0)
+	if ((load = rs_load_page(&s, runs, nruns)) < 0 ||
+	    rs_index(&s, runs, nruns, load == 1) < 0)
 		return -1;
 	return rs_wall(&s, runs, nruns);
 }

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct addr;
 struct err;
+struct ike_config;
 struct profile;
 struct script;
 
@@ -41,5 +43,21 @@ const char *run_verdict_name(enum run_verdict v);
  * (already printed as a TAP "Bail out!"). */
 enum run_verdict run_script(const struct script *s,
     const struct profile *prof, const struct run_opts *o, struct err *e);
+
+/* The IKE configuration a profile gives iketest as initiator, as `run`
+ * and `load` both use it: the [ike] and [esp] policies, the PSK of [auth]
+ * psk-file, the identity psk-id-harness (else the local address), the
+ * selectors [addresses] harness-protected and protected (else the two
+ * addresses), the schedule [timers] retransmit; $NAME expanded. local and
+ * iut are the two addresses, local_port and iut_port their IKE ports.
+ * cfg must be ike_config_init'ed; the caller frees it. */
+int run_ike_config(const struct profile *p, const char *local,
+    uint16_t local_port, const char *iut, uint16_t iut_port,
+    struct ike_config *cfg, struct err *e);
+/* The first address of family fam (0: any) among a profile key's words
+ * ($NAME expanded); a network "203.0.113.0/24" gives its first host
+ * (.1). 0, 1 when there is none, -1 on an unset variable. */
+int run_profile_addr(const struct profile *p, const char *section,
+    const char *key, int fam, struct addr *a);
 
 #endif

@@ -181,11 +181,13 @@ bool run_esp_arg_is(const struct script_esp *x, const char *key,
 }
 
 /* The nth word (0-based) of a profile value, $NAME expanded into out. */
-int run_esp_profile_nth(struct run_ctx *c, const char *section,
+/* The nth word of a profile key, $NAME expanded: 0, 1 when there is none,
+ * -1 on an unset variable. */
+static int run_profile_nth(const struct profile *p, const char *section,
     const char *key, size_t nth, char *out, size_t outlen)
 {
 	size_t n;
-	const char *const *l = profile_get_list(c->prof, section, key, &n);
+	const char *const *l = profile_get_list(p, section, key, &n);
 	struct err e;
 
 	if (l == NULL || nth >= n)
@@ -195,9 +197,13 @@ int run_esp_profile_nth(struct run_ctx *c, const char *section,
 	return 0;
 }
 
-/* The first address of family fam (0: any) in a profile key's words; a
- * network "203.0.113.0/24" gives its first host (.1). */
-int run_esp_profile_addr(struct run_ctx *c, const char *section,
+int run_esp_profile_nth(struct run_ctx *c, const char *section,
+    const char *key, size_t nth, char *out, size_t outlen)
+{
+	return run_profile_nth(c->prof, section, key, nth, out, outlen);
+}
+
+int run_profile_addr(const struct profile *p, const char *section,
     const char *key, int fam, struct addr *a)
 {
 	char w[RUN_WORD_LEN], *slash;
@@ -205,7 +211,7 @@ int run_esp_profile_addr(struct run_ctx *c, const char *section,
 	int rc, k;
 	struct err e;
 
-	for (i = 0; (rc = run_esp_profile_nth(c, section, key, i, w, sizeof(w))) == 0;
+	for (i = 0; (rc = run_profile_nth(p, section, key, i, w, sizeof(w))) == 0;
 	    i++) {
 		bool net = (slash = strchr(w, '/')) != NULL;
 
@@ -220,6 +226,14 @@ int run_esp_profile_addr(struct run_ctx *c, const char *section,
 		return 0;
 	}
 	return rc < 0 ? -1 : 1;
+}
+
+/* The first address of family fam (0: any) in a profile key's words; a
+ * network "203.0.113.0/24" gives its first host (.1). */
+int run_esp_profile_addr(struct run_ctx *c, const char *section,
+    const char *key, int fam, struct addr *a)
+{
+	return run_profile_addr(c->prof, section, key, fam, a);
 }
 
 /* An address argument: a literal, or echo (the echo service behind the

@@ -335,6 +335,23 @@ static int run_tr_recv(void *ctx, struct bytes *out, uint64_t timeout_us,
 	    err_set(e, "out of memory") : 1;
 }
 
+/* A profile word with $NAME expanded into out[0..len): 1 when the key is
+ * absent, 0 with the word, -1 on an unset variable (text in e). */
+static int run_word_into(const struct profile *p, const char *section,
+    const char *key, char *out, size_t len, struct err *e)
+{
+	size_t n;
+	const char *const *l = profile_get_list(p, section, key, &n);
+	struct err e2;
+
+	if (l == NULL || n == 0)
+		return 1;
+	if (expand_vars(l[0], out, len, RUN_EXPAND_FLAGS, &e2) < 0)
+		return err_set(e, "%s: [%s] %s = %s: %s (run inside the lab: set -a; eval \"$(ci/lab env SLOT)\")",
+		    profile_path(p), section, key, l[0], e2.text);
+	return 0;
+}
+
 /* The first word of a profile value, with $NAME expanded (the words live
  * as long as the run). NULL when the key is absent; *bad on an unset
  * variable. */
@@ -344,7 +361,6 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 	size_t n;
 	const char *const *l = profile_get_list(c->prof, section, key, &n);
 	char *out;
-	struct err e2;
 
 	if (l == NULL || n == 0)
 		return NULL;
@@ -356,17 +372,16 @@ const char *run_profile_word(struct run_ctx *c, const char *section,
 		return NULL;
 	}
 	out = c->words[c->nwords];
-	if (expand_vars(l[0], out, RUN_WORD_LEN, RUN_EXPAND_FLAGS, &e2) < 0) {
+	if (run_word_into(c->prof, section, key, out, RUN_WORD_LEN, e) != 0) {
 		*bad = true;
-		err_set(e, "%s: [%s] %s = %s: %s (run inside the lab: set -a; eval \"$(ci/lab env SLOT)\")",
-		    profile_path(c->prof), section, key, l[0], e2.text);
 		return NULL;
 	}
 	c->nwords++;
 	return out;
 }
 
-static int run_read_psk(struct run_ctx *c, const char *path, struct err *e)
+static int run_read_psk(struct ike_config *cfg, const char *path,
+    struct err *e)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
@@ -378,54 +393,59 @@ static int run_read_psk(struct run_ctx *c, const char *path, struct err *e)
 		line[0] = '\0';
 	fclose(f);
 	n = strcspn(line, "\r\n");
-	(void)bytes_set(&c->cfg.auth.psk, line, n);
+	(void)bytes_set(&cfg->auth.psk, line, n);
 	memset(line, 0, sizeof(line));
+	return 0;
+}
+
+int run_ike_config(const struct profile *p, const char *local,
+    uint16_t local_port, const char *iut, uint16_t iut_port,
+    struct ike_config *cfg, struct err *e)
+{
+	char w[RUN_WORD_LEN];
+	int rc, got;
+
+	if (ike_policy_from_profile(p, "ike", &cfg->ike, e) < 0 ||
+	    ike_policy_from_profile(p, "esp", &cfg->esp, e) < 0)
+		return -1;
+	cfg->auth.method = AUTH_SHARED_KEY_MIC;
+	if ((rc = run_word_into(p, "auth", "psk-file", w, sizeof(w), e)) < 0 ||
+	    (rc == 0 && run_read_psk(cfg, w, e) < 0))
+		return -1;
+	if ((rc = run_word_into(p, "auth", "psk-id-harness", w, sizeof(w), e)) < 0)
+		return -1;
+	if (rc == 1)
+		snprintf(w, sizeof(w), "%s:%s",
+		    strchr(local, ':') != NULL ? "ipv6" : "ipv4", local);
+	if (ike_id_parse(w, &cfg->auth.id_type, &cfg->auth.id, e) < 0)
+		return -1;
+	if ((rc = run_word_into(p, "addresses", "harness-protected", w,
+	    sizeof(w), e)) < 0 ||
+	    ike_ts_add_prefix(&cfg->ts_local, rc == 0 ? w : local, e) < 0)
+		return -1;
+	if ((rc = run_word_into(p, "addresses", "protected", w, sizeof(w),
+	    e)) < 0 ||
+	    ike_ts_add_prefix(&cfg->ts_peer, rc == 0 ? w : iut, e) < 0)
+		return -1;
+	if (addr_parse(local, &cfg->local, e) < 0 ||
+	    addr_parse(iut, &cfg->peer, e) < 0)
+		return -1;
+	cfg->local.port = local_port;
+	/* iketest retransmits on the IUT's own schedule (RFC 7296 2.4) */
+	got = profile_get_numbers(p, "timers", "retransmit", cfg->retx_us,
+	    IKE_RETX_MAX);
+	cfg->nretx = got > 0 ? (unsigned)got : 0;
+	cfg->peer.port = iut_port;
 	return 0;
 }
 
 static int run_cfg_init(struct run_ctx *c, const char *local,
     const char *iut, struct err *e)
 {
-	char idtext[300];
-	const char *w;
-	bool bad = false;
-	int got;
-
 	ike_config_init(&c->cfg);
 	c->cfg_ready = true;
-	if (ike_policy_from_profile(c->prof, "ike", &c->cfg.ike, e) < 0 ||
-	    ike_policy_from_profile(c->prof, "esp", &c->cfg.esp, e) < 0)
-		return -1;
-	c->cfg.auth.method = AUTH_SHARED_KEY_MIC;
-	w = run_profile_word(c, "auth", "psk-file", e, &bad);
-	if (bad || (w != NULL && run_read_psk(c, w, e) < 0))
-		return -1;
-	w = run_profile_word(c, "auth", "psk-id-harness", e, &bad);
-	if (bad)
-		return -1;
-	if (w == NULL) {
-		snprintf(idtext, sizeof(idtext), "%s:%s",
-		    strchr(local, ':') != NULL ? "ipv6" : "ipv4", local);
-		w = idtext;
-	}
-	if (ike_id_parse(w, &c->cfg.auth.id_type, &c->cfg.auth.id, e) < 0)
-		return -1;
-	w = run_profile_word(c, "addresses", "harness-protected", e, &bad);
-	if (bad || ike_ts_add_prefix(&c->cfg.ts_local, w != NULL ? w : local, e) < 0)
-		return -1;
-	w = run_profile_word(c, "addresses", "protected", e, &bad);
-	if (bad || ike_ts_add_prefix(&c->cfg.ts_peer, w != NULL ? w : iut, e) < 0)
-		return -1;
-	if (addr_parse(local, &c->cfg.local, e) < 0 ||
-	    addr_parse(iut, &c->cfg.peer, e) < 0)
-		return -1;
-	c->cfg.local.port = net_local_port(c->net, NET_IKE);
-	/* iketest retransmits on the IUT's own schedule (RFC 7296 2.4) */
-	got = profile_get_numbers(c->prof, "timers", "retransmit", c->cfg.retx_us,
-	    IKE_RETX_MAX);
-	c->cfg.nretx = got > 0 ? (unsigned)got : 0;
-	c->cfg.peer.port = (uint16_t)(c->o->port ? c->o->port : NET_PORT_IKE);
-	return 0;
+	return run_ike_config(c->prof, local, net_local_port(c->net, NET_IKE),
+	    iut, (uint16_t)(c->o->port ? c->o->port : NET_PORT_IKE), &c->cfg, e);
 }
 
 static unsigned run_profile_port(struct run_ctx *c, const char *key,
