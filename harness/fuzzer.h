@@ -74,6 +74,7 @@ struct fuzzer_op {
 
 struct fuzzer_case {
 	uint64_t seed, number;
+	unsigned mask;			/* the states it was drawn from */
 	enum fuzzer_state state;
 	struct fuzzer_op ops[FUZZER_OPS_MAX];
 	size_t nops;

@@ -329,6 +329,7 @@ void fuzzer_case_make(uint64_t seed, uint64_t number, unsigned mask,
 	memset(c, 0, sizeof(*c));
 	c->seed = seed;
 	c->number = number;
+	c->mask = mask;
 	(void)rng_next(&r);
 	for (s = 0; s < FUZZER_ST_COUNT; s++)
 		if (mask & (1u << s))
@@ -400,9 +401,14 @@ int fuzzer_case_script(const struct fuzzer_case *c,
 	char l[FUZZER_PAYLOADS_MAX][FUZZER_TOKEN_MAX];
 	struct outbuf o = { buf, 0, buflen, buflen == 0 };
 	size_t n = fuzzer_case_payloads(c, l), i;
+	unsigned n2;
 
-	out_add(&o, "# iketest fuzz --seed %llu --case %llu (state %s)\n",
-	    (unsigned long long)c->seed, (unsigned long long)c->number, b->name);
+	out_add(&o, "# iketest fuzz --seed %llu --case %llu --states ",
+	    (unsigned long long)c->seed, (unsigned long long)c->number);
+	for (i = 0, n2 = 0; i < FUZZER_ST_COUNT; i++)
+		if (c->mask & (1u << i))
+			out_add(&o, "%s%s", n2++ ? "," : "", bases[i].name);
+	out_add(&o, " --wait-ms %u --print (state %s)\n", so->wait_ms, b->name);
 	out_add(&o, "test \"fuzz seed %llu case %llu: %s request mutated\"\n",
 	    (unsigned long long)c->seed, (unsigned long long)c->number,
 	    b->exchange);

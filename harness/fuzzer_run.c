@@ -144,15 +144,20 @@ static enum fz_outcome fz_run_text(struct fz *f, const char *path,
 
 /* ---------------------------------------------------------- the IUT */
 
+/* stop, start, configure: as `iut restart` does (peers/README.md). */
 static int fz_restart(struct fz *f)
 {
-	const char *args[] = { "restart", NULL };
+	const char *stop[] = { "stop", NULL }, *start[] = { "start", NULL };
+	const char *conf[] = { "configure", profile_path(f->prof), NULL };
 	struct err e;
 
 	if (!f->have_adapter)
 		return -1;
 	f->st->restarts++;
-	return adapter_run(&f->ad, args, false, -1, &e) == 0 ? 0 : -1;
+	(void)adapter_run(&f->ad, stop, false, -1, &e);
+	if (adapter_run(&f->ad, start, false, -1, &e) != 0)
+		return -1;
+	return adapter_run(&f->ad, conf, false, -1, &e) == 0 ? 0 : -1;
 }
 
 /* 0: the IUT answers a fresh IKE_SA_INIT (and its adapter's status). */
@@ -348,6 +353,7 @@ static void fz_baseline(struct fz *f)
 		memset(&c, 0, sizeof(c));
 		c.seed = f->o->seed;
 		c.state = (enum fuzzer_state)s;
+		c.mask = f->o->states;
 		if (fuzzer_case_script(&c, &f->so, f->text, sizeof(f->text)) < 0 ||
 		    fz_run_text(f, path, f->text, f->work, f->base_sig[s],
 		    sizeof(f->base_sig[s]), &line) != FZ_FAIL)
