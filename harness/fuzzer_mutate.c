@@ -131,7 +131,12 @@ static void value_uint(struct rng *r, const struct codec_field *f, char *out,
 	case 7: v = f->def + 1 + rng_below(r, 3); break;
 	default: v = rng_below(r, 72); break;	/* a length near the truth */
 	}
-	snprintf(out, outlen, "%llu", (unsigned long long)(v & max));
+	v &= max;
+	/* the lexer's decimal numbers stop below 2^63: wide ones in hex */
+	if (v > 0xffffffffu)
+		snprintf(out, outlen, "0x%016llx", (unsigned long long)v);
+	else
+		snprintf(out, outlen, "%llu", (unsigned long long)v);
 }
 
 static void value_data(struct rng *r, char *out, size_t outlen)
