@@ -152,8 +152,9 @@ $(B)/bench/bench_%: harness/bench/bench_%.c $(B)/libiketest.a
 	$(say) BENCH $@
 	$(Q)$(CC) $(CPPFLAGS) $(BENCH_CFLAGS) $(WARN) -o $@ $< $(B)/libiketest.a $(LDLIBS)
 
-bench: $(BENCHES)
+bench: $(BENCHES) $(B)/iketest
 	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) sh harness/bench/run.sh $(B)/bench
+	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) sh harness/bench/fuzz.sh $(B)/iketest
 
 clean:
 	$(say) CLEAN $(B)

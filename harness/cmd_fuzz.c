@@ -54,6 +54,8 @@ static void fuzz_usage(FILE *out)
 	    "  --wait-ms N       wait for the answer to a mutated message (default 200)\n"
 	    "  --max-findings N  stop after N findings (default 10)\n"
 	    "  --no-minimize     save findings as found\n"
+	    "  --unmutated       send the states' messages as they are (the harness's\n"
+	    "                    own rate, as `make bench` compares)\n"
 	    "  --out DIR         DIR/fuzz.record, DIR/work (default /tmp/iketest-fuzz,\n"
 	    "                    or $IKETEST_OUT)\n"
 	    "  --findings DIR    the findings (default OUT/findings)\n"
@@ -155,6 +157,7 @@ static int fuzz_parse(int argc, char **argv, struct fuzz_args *a)
 		if (strcmp(k, "--print") == 0) { a->print = true; continue; }
 		if (strcmp(k, "--progress") == 0) { a->progress = true; continue; }
 		if (strcmp(k, "--no-minimize") == 0) { a->o.minimize = false; continue; }
+		if (strcmp(k, "--unmutated") == 0) { a->o.unmutated = true; continue; }
 		if (v == NULL) {
 			fprintf(stderr, "iketest fuzz: `%s' needs a value or is unknown (see --help)\n", k);
 			return -1;

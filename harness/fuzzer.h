@@ -118,6 +118,11 @@ struct fuzzer_stats {
 						 * was sent */
 	uint64_t findings;
 	uint64_t elapsed_us;
+	/* Where the time went, wall clock: cases answered, cases met with
+	 * silence (the wait, and a clean-up the IUT does not answer),
+	 * probes, findings (reproduction, minimization, the last run). */
+	uint64_t us_answered, us_silent, us_probes, us_findings;
+	uint64_t cpu_us;	/* iketest's own CPU time (getrusage) */
 	bool iut_down;		/* stopped: the IUT died, no adapter to restart */
 };
 
@@ -133,6 +138,8 @@ struct fuzzer_opts {
 	unsigned wait_ms;	/* answer to a mutated message */
 	bool minimize;
 	unsigned max_findings;	/* stop after this many */
+	bool unmutated;		/* the states' messages as they are: the
+				 * harness's own rate, for comparison */
 	const char *out_dir;	/* the campaign's record and work files */
 	const char *findings_dir;
 	/* Called at most once a second and at the end (may be NULL). */

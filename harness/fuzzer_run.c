@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -45,7 +46,7 @@ struct fz {
 	char work[FZ_PATH_MAX];
 	char text[FZ_TEXT_MAX];
 	FILE *rec;
-	uint64_t t0;
+	uint64_t t0, cpu0;
 	/* What the unmutated message of each state fails with, if anything:
 	 * not a finding when a case fails the same way. */
 	bool base_fail[FUZZER_ST_COUNT];
@@ -165,13 +166,16 @@ static int fz_probe(struct fz *f, char *sig, size_t siglen)
 {
 	char path[FZ_PATH_MAX + 16];
 	int line;
+	uint64_t t0 = ike_now_us();
+	int rc = -1;
 
 	f->st->probes++;
 	snprintf(path, sizeof(path), "%s/probe.ike", f->work);
-	if (fuzzer_probe_script(&f->so, f->text, sizeof(f->text)) < 0)
-		return -1;
-	return fz_run_text(f, path, f->text, f->work, sig, siglen, &line) ==
-	    FZ_PASS ? 0 : -1;
+	if (fuzzer_probe_script(&f->so, f->text, sizeof(f->text)) == 0 &&
+	    fz_run_text(f, path, f->text, f->work, sig, siglen, &line) == FZ_PASS)
+		rc = 0;
+	f->st->us_probes += ike_now_us() - t0;
+	return rc;
 }
 
 /* ---------------------------------------------------------- findings */
@@ -236,7 +240,7 @@ static int fz_write(const char *path, const char *text)
 
 /* Minimizes, writes FINDINGS/NAME/finding.ike, runs it there once more
  * (its record, pcap and key tables) and notes it in the record. */
-static void fz_finding(struct fz *f, struct fuzzer_case *c, bool crash,
+static void fz_finding_save(struct fz *f, struct fuzzer_case *c, bool crash,
     const char *sig)
 {
 	char dir[FZ_PATH_MAX], path[FZ_PATH_MAX + 16], rsig[FZ_SIG_MAX];
@@ -272,6 +276,16 @@ static void fz_finding(struct fz *f, struct fuzzer_case *c, bool crash,
 	fflush(f->rec);
 }
 
+/* A finding, timed apart from the probes it runs. */
+static void fz_finding(struct fz *f, struct fuzzer_case *c, bool crash,
+    const char *sig)
+{
+	uint64_t t0 = ike_now_us(), p0 = f->st->us_probes;
+
+	fz_finding_save(f, c, crash, sig);
+	f->st->us_findings += ike_now_us() - t0 - (f->st->us_probes - p0);
+}
+
 /* ---------------------------------------------------------- the loop */
 
 /* The line of the last `send` of a case: the mutated message. */
@@ -287,56 +301,70 @@ static int fz_last_send_line(const char *text)
 	return line;
 }
 
-/* Runs case n: 1 when the campaign should stop (the IUT is down). */
-static int fz_case(struct fz *f, uint64_t n, unsigned *since_probe)
+/* After case c (outcome out, its first failed check sig at line): the
+ * probe when due or suspicious, and the finding. 1: the IUT is down. */
+static int fz_after(struct fz *f, struct fuzzer_case *c, enum fz_outcome out,
+    bool in_case, const char *sig, unsigned *since_probe)
 {
-	struct fuzzer_case c;
-	char path[FZ_PATH_MAX + 16], sig[FZ_SIG_MAX], psig[FZ_SIG_MAX];
-	int line, send_line;
-	enum fz_outcome out;
+	char psig[FZ_SIG_MAX];
 
-	fuzzer_case_make(f->o->seed, n, f->o->states, &c);
-	f->st->cases++;
-	f->st->state_cases[c.state]++;
-	if (fuzzer_case_script(&c, &f->so, f->text, sizeof(f->text)) < 0) {
-		f->st->invalid++;
-		return 0;
-	}
-	send_line = fz_last_send_line(f->text);
-	snprintf(path, sizeof(path), "%s/case.ike", f->work);
-	out = fz_run_text(f, path, f->text, f->work, sig, sizeof(sig), &line);
-	if (out == FZ_INVALID) {
-		f->st->invalid++;
-		return 0;
-	}
-	/* iketest could not build the message (an AUTH without IDi) */
-	if (out == FZ_FAIL && line == send_line && strncmp(sig, "send ", 5) == 0) {
-		f->st->invalid++;
-		return 0;
-	}
-	if (out == FZ_FAIL && f->base_fail[c.state] &&
-	    strcmp(sig, f->base_sig[c.state]) == 0)
-		out = FZ_PASS;
-	if (out != FZ_FAIL || line >= send_line)
-		f->st->state_reached[c.state]++;
-	if (out == FZ_SILENT)
-		f->st->silent++;
 	if (out == FZ_PASS && ++*since_probe < f->o->probe_every)
 		return 0;
 	*since_probe = 0;
 	if (fz_probe(f, psig, sizeof(psig)) < 0) {
-		fz_finding(f, &c, true, psig);
+		fz_finding(f, c, true, psig);
 		if (fz_probe(f, psig, sizeof(psig)) < 0 && fz_restart(f) < 0) {
 			f->st->iut_down = true;
 			return 1;
 		}
 		return 0;
 	}
-	if (out == FZ_FAIL && line >= send_line)
-		fz_finding(f, &c, false, sig);
+	if (out == FZ_FAIL && in_case)
+		fz_finding(f, c, false, sig);
 	return 0;
 }
 
+/* Runs case n: 1 when the campaign should stop (the IUT is down). */
+static int fz_case(struct fz *f, uint64_t n, unsigned *since_probe)
+{
+	struct fuzzer_case c;
+	char path[FZ_PATH_MAX + 16], sig[FZ_SIG_MAX];
+	int line, send_line;
+	enum fz_outcome out;
+	uint64_t t0 = ike_now_us();
+
+	fuzzer_case_make(f->o->seed, n, f->o->states, &c);
+	if (f->o->unmutated)
+		c.nops = 0;
+	f->st->cases++;
+	f->st->state_cases[c.state]++;
+	if (fuzzer_case_script(&c, &f->so, f->text, sizeof(f->text)) < 0)
+		out = FZ_INVALID;
+	else {
+		send_line = fz_last_send_line(f->text);
+		snprintf(path, sizeof(path), "%s/case.ike", f->work);
+		out = fz_run_text(f, path, f->text, f->work, sig, sizeof(sig),
+		    &line);
+	}
+	/* iketest could not build the message (an AUTH without IDi) */
+	if (out == FZ_FAIL && line == send_line && strncmp(sig, "send ", 5) == 0)
+		out = FZ_INVALID;
+	if (out == FZ_FAIL && f->base_fail[c.state] &&
+	    strcmp(sig, f->base_sig[c.state]) == 0)
+		out = FZ_PASS;
+	*(out == FZ_SILENT ? &f->st->us_silent : &f->st->us_answered) +=
+	    ike_now_us() - t0;
+	if (out == FZ_INVALID) {
+		f->st->invalid++;
+		return 0;
+	}
+	if (out != FZ_FAIL || line >= send_line)
+		f->st->state_reached[c.state]++;
+	if (out == FZ_SILENT)
+		f->st->silent++;
+	return fz_after(f, &c, out, out == FZ_FAIL && line >= send_line, sig,
+	    since_probe);
+}
 /* Runs each state's message unmutated: what it fails with is the
  * IUT's (or the profile's) and no finding of a case. */
 static void fz_baseline(struct fz *f)
@@ -364,6 +392,18 @@ static void fz_baseline(struct fz *f)
 	}
 }
 
+/* iketest's own CPU time (user and system), microseconds. */
+static uint64_t fz_cpu_us(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return (uint64_t)ru.ru_utime.tv_sec * 1000000 +
+	    (uint64_t)ru.ru_utime.tv_usec +
+	    (uint64_t)ru.ru_stime.tv_sec * 1000000 + (uint64_t)ru.ru_stime.tv_usec;
+}
+
 static void fz_record_end(struct fz *f)
 {
 	unsigned s;
@@ -379,6 +419,12 @@ static void fz_record_end(struct fz *f)
 		fprintf(f->rec, "state %s %llu %llu\n", fuzzer_state_name(s),
 		    (unsigned long long)f->st->state_cases[s],
 		    (unsigned long long)f->st->state_reached[s]);
+	fprintf(f->rec, "time-us answered %llu silent %llu probes %llu findings %llu\n"
+	    "cpu-us %llu\n", (unsigned long long)f->st->us_answered,
+	    (unsigned long long)f->st->us_silent,
+	    (unsigned long long)f->st->us_probes,
+	    (unsigned long long)f->st->us_findings,
+	    (unsigned long long)f->st->cpu_us);
 	fprintf(f->rec, "findings %llu\nduration-us %llu\ncases-per-second %.1f\n",
 	    (unsigned long long)f->st->findings,
 	    (unsigned long long)f->st->elapsed_us,
@@ -447,6 +493,7 @@ int fuzzer_campaign(const struct profile *prof, const struct run_opts *ro,
 	if (fz_setup(&f, e) < 0)
 		return -1;
 	f.t0 = ike_now_us();
+	f.cpu0 = fz_cpu_us();
 	if (fz_probe(&f, sig, sizeof(sig)) < 0) {
 		fprintf(f.rec, "error the IUT does not answer before the first case: %s\nverdict error\nend\n", sig);
 		fclose(f.rec);
@@ -472,6 +519,7 @@ int fuzzer_campaign(const struct profile *prof, const struct run_opts *ro,
 		n += o->one_case ? 0 : o->shard_n;
 	}
 	st->elapsed_us = ike_now_us() - f.t0;
+	st->cpu_us = fz_cpu_us() - f.cpu0;
 	if (o->progress != NULL)
 		o->progress(o->progress_ctx, st, true);
 	fz_record_end(&f);
