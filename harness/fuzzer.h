@@ -117,6 +117,7 @@ struct fuzzer_stats {
 	uint64_t state_reached[FUZZER_ST_COUNT];/* ... whose mutated message
 						 * was sent */
 	uint64_t findings;
+	uint64_t duplicates;	/* findings of a kind met before: not saved */
 	uint64_t elapsed_us;
 	/* Where the time went, wall clock: cases answered, cases met with
 	 * silence (the wait, and a clean-up the IUT does not answer),

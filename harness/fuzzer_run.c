@@ -25,7 +25,8 @@
 #include "run.h"
 #include "script.h"
 
-enum { FZ_TEXT_MAX = 16384, FZ_PATH_MAX = 1024, FZ_SIG_MAX = 256 };
+enum { FZ_TEXT_MAX = 16384, FZ_PATH_MAX = 1024, FZ_SIG_MAX = 256,
+	FZ_SEEN_MAX = 256 };
 
 enum fz_outcome {
 	FZ_PASS,	/* answered, every check passed */
@@ -51,15 +52,20 @@ struct fz {
 	 * not a finding when a case fails the same way. */
 	bool base_fail[FUZZER_ST_COUNT];
 	char base_sig[FUZZER_ST_COUNT][FZ_SIG_MAX];
+	/* the kinds of the findings so far (fz_key) */
+	char seen[FZ_SEEN_MAX][FZ_SIG_MAX];
+	size_t nseen;
 };
 
 /* The first failed check, without its "name.ike:LINE " (lines move as a
- * minimization drops `set` lines), and its line. */
+ * minimization drops `set` lines), then " | " and the first line of its
+ * YAML diagnostics that says what was wrong; and its line. */
 static void fz_first_fail(const char *tap, char *sig, size_t siglen,
     int *line)
 {
 	const char *p = strstr(tap, "not ok ");
-	const char *d, *c, *end;
+	const char *d, *c, *end, *y, *yend, *q;
+	size_t n;
 
 	*line = 0;
 	snprintf(sig, siglen, "failed");
@@ -76,7 +82,18 @@ static void fz_first_fail(const char *tap, char *sig, size_t siglen,
 		d = c + 5 + strspn(c + 5, "0123456789");
 		d += *d == ' ';
 	}
-	snprintf(sig, siglen, "%.*s", (int)(end - d), d);
+	n = (size_t)snprintf(sig, siglen, "%.*s", (int)(end - d), d);
+	if (n >= siglen || strncmp(end, "\n  ---\n", 7) != 0)
+		return;
+	y = end + 7;
+	yend = strstr(y, "\n  ...");
+	for (q = y; yend != NULL && q < yend; q += strcspn(q, "\n") + 1)
+		if (strncmp(q, "    ", 4) == 0 && strncmp(q, "    - ", 6) != 0) {
+			q += 4;
+			snprintf(sig + n, siglen - n, " | %.*s",
+			    (int)strcspn(q, "\n"), q);
+			return;
+		}
 }
 
 /* The line number of the probe's `establish ike` in a case's text. */
@@ -178,6 +195,47 @@ static int fz_probe(struct fz *f, char *sig, size_t siglen)
 	return rc;
 }
 
+/* ---------------------------------------------------------- duplicates */
+
+/* A finding's kind: what failed, with numbers (message IDs, values,
+ * indexes) left out, so that one bug met with other values is one
+ * finding. A crash is known by the fields and payload edits it needs. */
+static void fz_key(const struct fuzzer_case *c, bool crash, const char *sig,
+    char *key, size_t keylen)
+{
+	char raw[FZ_SIG_MAX * 2];
+	size_t i, o = 0, n;
+
+	n = (size_t)snprintf(raw, sizeof(raw), "%s %s ", crash ? "crash" : "check",
+	    fuzzer_state_name(c->state));
+	if (!crash)
+		snprintf(raw + n, sizeof(raw) - n, "%s", sig);
+	for (i = 0; crash && i < c->nops && n < sizeof(raw) - 1; i++)
+		if (!c->ops[i].off)
+			n += (size_t)snprintf(raw + n, sizeof(raw) - n, "%u:%s ",
+			    (unsigned)c->ops[i].kind, c->ops[i].kind ==
+			    FUZZER_OP_SET ? c->ops[i].path : "");
+	for (i = 0; raw[i] != '\0' && o + 1 < keylen; i++)
+		if (raw[i] < '0' || raw[i] > '9')
+			key[o++] = raw[i];
+		else if (o == 0 || key[o - 1] != '#')
+			key[o++] = '#';
+	key[o] = '\0';
+}
+
+/* Whether key was met before; else it is noted (the first FZ_SEEN_MAX). */
+static bool fz_seen(struct fz *f, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->nseen; i++)
+		if (strcmp(f->seen[i], key) == 0)
+			return true;
+	if (f->nseen < FZ_SEEN_MAX)
+		snprintf(f->seen[f->nseen++], FZ_SIG_MAX, "%s", key);
+	return false;
+}
+
 /* ---------------------------------------------------------- findings */
 
 /* Runs case c with its probe on a live IUT: 1 when it fails with sig
@@ -248,12 +306,30 @@ static void fz_finding_save(struct fz *f, struct fuzzer_case *c, bool crash,
 	bool verified = false;
 	int line;
 
-	f->st->findings++;
+	char key[FZ_SIG_MAX];
+
+	if (!crash) {
+		fz_key(c, false, sig, key, sizeof(key));
+		if (fz_seen(f, key)) {
+			f->st->duplicates++;
+			return;
+		}
+	}
 	if (f->o->minimize && (!crash || f->have_adapter) &&
 	    fz_reproduces(f, c, crash, sig)) {
 		verified = true;
 		fz_minimize(f, c, crash, sig);
 	}
+	if (crash) {
+		fz_key(c, true, sig, key, sizeof(key));
+		if (fz_seen(f, key)) {
+			f->st->duplicates++;
+			if (fz_probe(f, rsig, sizeof(rsig)) < 0)
+				(void)fz_restart(f);
+			return;
+		}
+	}
+	f->st->findings++;
 	snprintf(dir, sizeof(dir), "%s/%s-%s-seed%llu-case%llu",
 	    f->o->findings_dir, crash ? "crash" : "check",
 	    fuzzer_state_name(c->state), (unsigned long long)c->seed,
@@ -349,9 +425,14 @@ static int fz_case(struct fz *f, uint64_t n, unsigned *since_probe)
 	/* iketest could not build the message (an AUTH without IDi) */
 	if (out == FZ_FAIL && line == send_line && strncmp(sig, "send ", 5) == 0)
 		out = FZ_INVALID;
-	if (out == FZ_FAIL && f->base_fail[c.state] &&
-	    strcmp(sig, f->base_sig[c.state]) == 0)
-		out = FZ_PASS;
+	if (out == FZ_FAIL && f->base_fail[c.state]) {
+		char k1[FZ_SIG_MAX], k2[FZ_SIG_MAX];
+
+		fz_key(&c, false, sig, k1, sizeof(k1));
+		fz_key(&c, false, f->base_sig[c.state], k2, sizeof(k2));
+		if (strcmp(k1, k2) == 0)
+			out = FZ_PASS;
+	}
 	*(out == FZ_SILENT ? &f->st->us_silent : &f->st->us_answered) +=
 	    ike_now_us() - t0;
 	if (out == FZ_INVALID) {
@@ -419,6 +500,7 @@ static void fz_record_end(struct fz *f)
 		fprintf(f->rec, "state %s %llu %llu\n", fuzzer_state_name(s),
 		    (unsigned long long)f->st->state_cases[s],
 		    (unsigned long long)f->st->state_reached[s]);
+	fprintf(f->rec, "duplicates %llu\n", (unsigned long long)f->st->duplicates);
 	fprintf(f->rec, "time-us answered %llu silent %llu probes %llu findings %llu\n"
 	    "cpu-us %llu\n", (unsigned long long)f->st->us_answered,
 	    (unsigned long long)f->st->us_silent,
