@@ -387,6 +387,15 @@ static int fz_after(struct fz *f, struct fuzzer_case *c, enum fz_outcome out,
 	if (out == FZ_PASS && ++*since_probe < f->o->probe_every)
 		return 0;
 	*since_probe = 0;
+	/* what the cases left half open at the IUT (an IKE_SA_INIT never
+	 * followed by IKE_AUTH) goes, as between the suites' scripts:
+	 * thousands would turn on its cookies or fill its tables */
+	if (f->have_adapter) {
+		const char *args[] = { "terminate", NULL };
+		struct err e;
+
+		(void)adapter_run(&f->ad, args, false, -1, &e);
+	}
 	if (fz_probe(f, psig, sizeof(psig)) < 0) {
 		fz_finding(f, c, true, psig);
 		if (fz_probe(f, psig, sizeof(psig)) < 0 && fz_restart(f) < 0) {
