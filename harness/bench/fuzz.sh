@@ -12,7 +12,7 @@ IKETEST=${1:-build/iketest}
 secs=${BENCH_SECONDS:-3}
 IKETEST_TOP=${IKETEST_TOP:-$(pwd)}
 export IKETEST_TOP
-P=$IKETEST_TOP/harness/tests/fuzz/profile.conf
+P=$IKETEST_TOP/harness/bench/fuzz.conf
 T=$(mktemp -d "${TMPDIR:-/tmp}/iketest-bench-fuzz.XXXXXX") || exit 1
 port=$((30000 + ($$ * 17) % 20000))
 pid=
@@ -50,7 +50,7 @@ run() {
 	shift
 	c0=$(peer_cpu_us)
 	$pin "$IKETEST" fuzz --profile "$P" --port $port --natt-port $((port + 1)) \
-	    --seed 1 --seconds "$secs" --wait-ms 20 --no-minimize \
+	    --seed 1 --seconds "$secs" --wait-ms 5 --no-minimize \
 	    --max-findings 100000 --out "$T/$name" "$@" >/dev/null 2>"$T/$name.err"
 	echo $(( $(peer_cpu_us) - c0 )) >"$T/$name.peer"
 	sed -n 's/^cases-per-second //p' "$T/$name/fuzz.record"
@@ -59,7 +59,7 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
 }
 
-echo "iketest fuzz against the reference peer on 127.0.0.1, ${pin:-unpinned}, ${secs}s each, --wait-ms 20"
+echo "iketest fuzz against the reference peer on 127.0.0.1, ${pin:-unpinned}, ${secs}s each, --wait-ms 5, retransmissions at 5/10/20 ms"
 for st in init auth info child all; do
 	m=$(run "m-$st" --states $st)
 	u=$(run "u-$st" --states $st --unmutated)
