@@ -54,6 +54,11 @@ void run_cleanup(struct run_ctx *c)
 		if (!sa->keys_ready || sa->state != IKE_S_ESTABLISHED)
 			continue;
 		any = true;
+		if (sa == c->sa && c->req_dropped) {
+			run_diag(c, "clean-up: the IKE SA 0x%016llx is deemed failed (its last request met silence): no Delete (RFC 7296 2.3)",
+			    (unsigned long long)ike_spi_u64(sa->spi_i));
+			continue;
+		}
 		run_cleanup_delete(c, sa);
 	}
 	if (any)
