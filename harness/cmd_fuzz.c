@@ -26,6 +26,8 @@ static void fuzz_usage(FILE *out)
 	    "  auth   the IKE_AUTH request, inside SK (re-encrypted, valid ICV)\n"
 	    "  info   an INFORMATIONAL request on an IKE SA, inside SK\n"
 	    "  child  a CREATE_CHILD_SA request on an IKE SA, inside SK\n"
+	    "  rekey  a CREATE_CHILD_SA request rekeying the IKE SA (the profile's\n"
+	    "         first IKE proposal), inside SK\n"
 	    "Mutations come from the codec's field tables: any field of any payload\n"
 	    "(and of its proposals, transforms, attributes, selectors) or of the\n"
 	    "headers gets a boundary or random value, lengths and counts lie both\n"
@@ -49,7 +51,7 @@ static void fuzz_usage(FILE *out)
 	    "  --print           print the script of --case and exit (no IUT)\n"
 	    "  --shard K/N       only cases whose number is K-1 modulo N (1 <= K <= N):\n"
 	    "                    N machines with one seed split one campaign\n"
-	    "  --states LIST     init,auth,info,child or all (default all)\n"
+	    "  --states LIST     init,auth,info,child,rekey or all (default all)\n"
 	    "  --probe-every N   a liveness probe after N quiet cases (default 10)\n"
 	    "  --wait-ms N       wait for the answer to a mutated message (default 200)\n"
 	    "  --max-findings N  stop after N findings (default 10)\n"
@@ -199,13 +201,20 @@ static int fuzz_parse(int argc, char **argv, struct fuzz_args *a)
 static int fuzz_print(const struct fuzz_args *a)
 {
 	struct fuzzer_case c;
-	struct fuzzer_script_opts so = { a->o.wait_ms, true, false };
-	static char text[16384];
+	struct fuzzer_script_opts so = { a->o.wait_ms, true, false, NULL };
+	static char text[16384], words[512];
+	struct profile *prof = NULL;
+	struct err e;
 
 	if (!a->o.one_case || !a->seed_given) {
 		fprintf(stderr, "iketest fuzz: --print needs --seed and --case\n");
 		return 2;
 	}
+	/* the rekey's proposal from the profile, when it can be read */
+	if (profile_load(a->profile, &prof, &e) == 0 &&
+	    fuzzer_rekey_words(prof, words, sizeof(words), &e) == 0)
+		so.ike_proposal = words;
+	profile_free(prof);
 	fuzzer_case_make(a->o.seed, a->o.first_case, a->o.states, &c);
 	if (fuzzer_case_script(&c, &so, text, sizeof(text)) < 0) {
 		fprintf(stderr, "iketest fuzz: the case's script is too long\n");

@@ -3,7 +3,8 @@
  *
  * A case reaches a state with real exchanges (none, IKE_SA_INIT done, an
  * IKE SA up) and sends one mutated message: IKE_SA_INIT in the clear,
- * IKE_AUTH, INFORMATIONAL or CREATE_CHILD_SA inside SK. The interpreter
+ * IKE_AUTH, INFORMATIONAL or CREATE_CHILD_SA (a new CHILD SA, or the
+ * IKE SA's rekey) inside SK. The interpreter
  * (run.h) runs it, so the harness peer's state, SK (re-encrypted with a
  * valid ICV after the mutation: the IUT's parser sees it, not its
  * integrity check), the sender rules on every reply, the pcap and the key
@@ -42,6 +43,7 @@ enum fuzzer_state {
 	FUZZER_ST_AUTH,		/* IKE_SA_INIT done: the IKE_AUTH request */
 	FUZZER_ST_INFO,		/* IKE SA up: an INFORMATIONAL request */
 	FUZZER_ST_CHILD,	/* IKE SA up: a CREATE_CHILD_SA request */
+	FUZZER_ST_REKEY,	/* IKE SA up: a CREATE_CHILD_SA request that rekeys it */
 	FUZZER_ST_COUNT
 };
 const char *fuzzer_state_name(enum fuzzer_state s);	/* "init" ... */
@@ -97,6 +99,9 @@ struct fuzzer_script_opts {
 	unsigned wait_ms;	/* the answer to the mutated message */
 	bool probe;		/* then a fresh IKE SA (and `iut alive`) */
 	bool alive;		/* `iut alive` in the probe (an adapter) */
+	/* The words of the IKE proposal a rekey offers (the profile's first,
+	 * ike_policy_proposals); NULL: AES_GCM_16/256 HMAC_SHA2_256 ECP_256. */
+	const char *ike_proposal;
 };
 /* The script of a case (NUL-terminated text into out, at most outlen):
  * header, the state's exchanges, the mutated `send` with its `set`
@@ -104,6 +109,10 @@ struct fuzzer_script_opts {
  * fit. */
 int fuzzer_case_script(const struct fuzzer_case *c,
     const struct fuzzer_script_opts *o, char *out, size_t outlen);
+/* The words of the IKE proposal a rekey case offers: the first of those
+ * iketest offers from the profile's [ike] (ike_policy_proposals). */
+int fuzzer_rekey_words(const struct profile *prof, char *out, size_t outlen,
+    struct err *e);
 /* The probe alone: a fresh IKE_SA_INIT and IKE_AUTH (`establish ike`). */
 int fuzzer_probe_script(const struct fuzzer_script_opts *o, char *out,
     size_t outlen);

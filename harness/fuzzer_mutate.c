@@ -13,6 +13,8 @@
 
 /* ---------------------------------------------------------- the states */
 
+#define REKEY_SA "SA(ike: $IKE_PROPOSAL)"
+
 struct fuzzer_base {
 	const char *name;
 	const char *prefix;	/* script lines reaching the state */
@@ -35,6 +37,10 @@ static const struct fuzzer_base bases[FUZZER_ST_COUNT] = {
 	[FUZZER_ST_CHILD] = { "child", "establish ike\n",
 	    "send CREATE_CHILD_SA request", "CREATE_CHILD_SA", true,
 	    { "SA", "Ni", "TSi", "TSr" } },
+	/* SA(ike: ...) is the profile's proposal (fuzzer_script_opts) */
+	[FUZZER_ST_REKEY] = { "rekey", "establish ike\n",
+	    "send CREATE_CHILD_SA request", "CREATE_CHILD_SA", true,
+	    { REKEY_SA, "Ni", "KE" } },
 };
 
 const char *fuzzer_state_name(enum fuzzer_state s)
@@ -58,7 +64,7 @@ int fuzzer_states_parse(const char *text, unsigned *mask, struct err *e)
 				    strncmp(p, bases[s].name, n) == 0)
 					break;
 			if (s == FUZZER_ST_COUNT)
-				return err_set(e, "unknown state `%.*s' (init, auth, info, child, all)",
+				return err_set(e, "unknown state `%.*s' (init, auth, info, child, rekey, all)",
 				    (int)n, p);
 			m |= 1u << s;
 		}
@@ -420,7 +426,11 @@ int fuzzer_case_script(const struct fuzzer_case *c,
 	out_add(&o, "rfc 7296 2.21\n\n%s%s: %s", b->prefix, b->send,
 	    b->sk ? "SK(" : "");
 	for (i = 0; i < n; i++)
-		out_add(&o, "%s%s", i ? ", " : "", l[i]);
+		if (strcmp(l[i], REKEY_SA) == 0)
+			out_add(&o, "%sSA(ike: %s)", i ? ", " : "", so->ike_proposal ?
+			    so->ike_proposal : "AES_GCM_16/256 HMAC_SHA2_256 ECP_256");
+		else
+			out_add(&o, "%s%s", i ? ", " : "", l[i]);
 	out_add(&o, "%s\n", b->sk ? ")" : "");
 	for (i = 0; i < c->nops; i++)
 		if (!c->ops[i].off && c->ops[i].kind == FUZZER_OP_SET)

@@ -57,6 +57,7 @@ struct fz {
 	/* the kinds of the findings so far (fz_key) */
 	char seen[FZ_SEEN_MAX][FZ_SIG_MAX];
 	size_t nseen;
+	char ike_words[512];	/* the rekey's SA(ike: ...) */
 	uint64_t terminated;	/* cases run at the last `terminate` */
 };
 
@@ -549,6 +550,22 @@ static void fz_record_end(struct fz *f)
 	fprintf(f->rec, "verdict %s\nend\n", f->st->findings ? "fail" : "pass");
 }
 
+int fuzzer_rekey_words(const struct profile *prof, char *out, size_t outlen,
+    struct err *e)
+{
+	struct ike_policy pol;
+	struct ike_proposal props[IKE_PROPOSAL_MAX];
+	size_t n = 0;
+
+	if (ike_policy_from_profile(prof, "ike", &pol, e) < 0 ||
+	    ike_policy_proposals(&pol, props, IKE_PROPOSAL_MAX, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, "%s: no IKE proposal in [ike]", profile_path(prof));
+	ike_proposal_format(&props[0], out, outlen);
+	return 0;
+}
+
 static int fz_setup(struct fz *f, struct err *e)
 {
 	const char *a = f->ro.adapter;
@@ -569,6 +586,9 @@ static int fz_setup(struct fz *f, struct err *e)
 	f->ad.timeout_s = f->ro.adapter_timeout_s;
 	f->so.alive = f->have_adapter;
 	f->so.wait_ms = f->o->wait_ms;
+	if (fuzzer_rekey_words(f->prof, f->ike_words, sizeof(f->ike_words), e) < 0)
+		return -1;
+	f->so.ike_proposal = f->ike_words;
 	/* the cases' own files (record, pcap, key tables, rewritten by
 	 * every case) in memory: on a disk that discards freed blocks at
 	 * once, rewriting them cost three quarters of the time */

@@ -60,7 +60,7 @@ ratio() {
 }
 
 echo "iketest fuzz against the reference peer on 127.0.0.1, ${pin:-unpinned}, ${secs}s each, --wait-ms 5, retransmissions at 5/10/20 ms"
-for st in init auth info child all; do
+for st in init auth info child rekey all; do
 	m=$(run "m-$st" --states $st)
 	u=$(run "u-$st" --states $st --unmutated)
 	printf '  %-5s %7s mutated exchanges/s, %7s/s unmutated (ratio %s; target 200/s mutated)\n' \
