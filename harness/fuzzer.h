@@ -122,6 +122,7 @@ int fuzzer_probe_script(const struct fuzzer_script_opts *o, char *out,
 
 struct fuzzer_stats {
 	uint64_t cases, invalid, silent, probes, restarts;
+	uint64_t first_case, last_case;	/* the case numbers run, first and last */
 	uint64_t state_cases[FUZZER_ST_COUNT];	/* cases run per state */
 	uint64_t state_reached[FUZZER_ST_COUNT];/* ... whose mutated message
 						 * was sent */

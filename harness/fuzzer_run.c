@@ -524,6 +524,11 @@ static void fz_record_end(struct fz *f)
 	unsigned s;
 	double secs = (double)f->st->elapsed_us / 1e6;
 
+	if (f->st->cases > 0)
+		fprintf(f->rec, "case-numbers %llu %llu step %u\n",
+		    (unsigned long long)f->st->first_case,
+		    (unsigned long long)f->st->last_case,
+		    f->o->one_case ? 0 : f->o->shard_n);
 	fprintf(f->rec, "cases %llu\ninvalid %llu\nsilent %llu\nprobes %llu\n"
 	    "restarts %llu\n", (unsigned long long)f->st->cases,
 	    (unsigned long long)f->st->invalid,
@@ -657,6 +662,9 @@ int fuzzer_campaign(const struct profile *prof, const struct run_opts *ro,
 			last_progress = now;
 			o->progress(o->progress_ctx, st, false);
 		}
+		if (st->cases == 0)
+			st->first_case = n;
+		st->last_case = n;
 		if (fz_case(&f, n, &since) != 0)
 			break;
 		n += o->one_case ? 0 : o->shard_n;

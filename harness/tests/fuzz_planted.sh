@@ -5,7 +5,8 @@
 # a bounded campaign, minimizes it to a short finding.ike with its pcap
 # and key tables; that script crashes a fresh planted peer under `iketest
 # run` and passes against the normal peer; a campaign stops at its
-# --cases bound; a case's script is a function of seed and case. On
+# --cases bound, --shard splits the case space; a case's script is a
+# function of seed and case. On
 # 127.0.0.1; the peers are started by harness/tests/fuzz/adapter and
 # stopped by their pids.
 set -u
@@ -48,7 +49,7 @@ fuzz() {
 	    --natt-port $((FUZZ_PORT + 1)) --adapter "$ADAPTER" "$@"
 }
 
-echo "1..10"
+echo "1..11"
 if [ ! -x "$PLANTED" ]; then
 	echo "# $PLANTED missing: make build/planted/iketest"
 fi
@@ -110,3 +111,9 @@ fuzz --seed 5 --seconds 2 --wait-ms 50 --out "$T/s2" >/dev/null 2>&1
 d=$(sed -n 's/^duration-us //p' "$T/s2/fuzz.record")
 [ -n "$d" ] && [ "$d" -lt 8000000 ]
 ok $? "--seconds 2 stops (duration ${d:-?} us; a case in flight ends first)"
+fuzz --seed 5 --shard 2/3 --cases 4 --wait-ms 50 --out "$T/sh" >/dev/null 2>&1
+fuzz --seed 5 --case 7 --wait-ms 50 --out "$T/one" >/dev/null 2>&1
+grep -q '^case-numbers 1 10 step 3$' "$T/sh/fuzz.record" &&
+    grep -q '^case-numbers 7 7 step 0$' "$T/one/fuzz.record" &&
+    grep -q '^cases 1$' "$T/one/fuzz.record"
+ok $? "--shard 2/3 runs cases 1, 4, 7, 10; --case 7 that case alone"
