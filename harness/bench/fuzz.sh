@@ -75,6 +75,6 @@ awk -v peer="$(cat "$T/m-all.peer")" '
 	/^time-us / { a = $3; s = $5; p = $7; f = $9 }
 	END {
 		if (d == 0) exit
-		printf "  where the time goes (all states, %d cases, %d silent): answered cases %.0f%%, silent cases %.0f%% (the wait and a clean-up Delete the IUT cannot answer), probes %.0f%%, findings %.0f%%;\n", cases, silent, 100 * a / d, 100 * s / d, 100 * p / d, 100 * f / d
+		printf "  where the time goes (all states, %d cases, %d silent): answered cases %.0f%%, silent cases %.0f%% (the --wait-ms window), probes %.0f%%, findings %.0f%%;\n", cases, silent, 100 * a / d, 100 * s / d, 100 * p / d, 100 * f / d
 		printf "  CPU of the wall clock: iketest %.0f%%, reference peer %.0f%%, idle (waiting) %.0f%%\n", 100 * cpu / d, 100 * peer / d, 100 - 100 * (cpu + peer) / d
 	}' "$r"
