@@ -28,7 +28,7 @@
 #include "script.h"
 
 enum { FZ_TEXT_MAX = 16384, FZ_PATH_MAX = 1024, FZ_SIG_MAX = 256,
-	FZ_SEEN_MAX = 256, FZ_TERMINATE_EVERY = 100 };
+	FZ_SEEN_MAX = 256, FZ_TERMINATE_EVERY = 1000 };
 
 enum fz_outcome {
 	FZ_PASS,	/* answered, every check passed */
@@ -394,7 +394,8 @@ static int fz_after(struct fz *f, struct fuzzer_case *c, enum fz_outcome out,
 	/* what the cases left half open at the IUT (an IKE_SA_INIT never
 	 * followed by IKE_AUTH) goes, as between the suites' scripts:
 	 * thousands would turn on its cookies or fill its tables; every
-	 * FZ_TERMINATE_EVERY cases at most (strongSwan's takes seconds) */
+	 * FZ_TERMINATE_EVERY cases at most (strongSwan's waits up to 10 s a
+	 * connection for the Delete of an SA deemed failed to be answered) */
 	if (f->have_adapter && f->st->cases - f->terminated >= FZ_TERMINATE_EVERY) {
 		f->terminated = f->st->cases;
 		const char *args[] = { "terminate", NULL };
