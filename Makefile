@@ -69,6 +69,18 @@ $(B)/asan/obj/%.o: harness/%.c
 	$(say) CC-SAN $<
 	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -c -o $@ $<
 
+# iketest with a planted bug in the reference peer (respond.c,
+# IKETEST_PLANTED_BUG): the target harness/tests/fuzz_planted.sh makes
+# `iketest fuzz` find. Never part of the plain build.
+$(B)/planted/iketest: $(B)/planted/obj/main.o $(call lib_objs,$(B)/planted)
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/planted/obj/%.o: harness/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC-PLANTED $<
+	$(Q)$(CC) $(CPPFLAGS) -DIKETEST_PLANTED_BUG $(CFLAGS) $(WARN) -c -o $@ $<
+
 $(B)/fuzzlib/libiketest.a: $(call lib_objs,$(B)/fuzzlib)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -107,7 +119,7 @@ FUZZERS     := $(addprefix $(B)/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # Everything through prove: the unit tests, the same tests built with
 # ASan+UBSan, and the shell tests (which use build/iketest).
-check: $(B)/iketest $(B)/asan/iketest $(PLAIN_TESTS) $(ASAN_TESTS)
+check: $(B)/iketest $(B)/asan/iketest $(B)/planted/iketest $(PLAIN_TESTS) $(ASAN_TESTS)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	IKETEST=$(CURDIR)/$(B)/iketest IKETEST_ASAN=$(CURDIR)/$(B)/asan/iketest IKETEST_TOP=$(CURDIR) \
@@ -143,6 +155,7 @@ $(B)/bench/bench_%: harness/bench/bench_%.c $(B)/libiketest.a
 
 bench: $(BENCHES) $(B)/iketest
 	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) IKETEST=$(B)/iketest sh harness/bench/run.sh $(B)/bench
+	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) sh harness/bench/fuzz.sh $(B)/iketest
 
 clean:
 	$(say) CLEAN $(B)

@@ -12,6 +12,7 @@ static const struct cmd commands[] = {
 	{ "respond", cmd_respond, "the reference IKEv2 peer (responder, or one-shot initiator) on UDP" },
 	{ "report", cmd_report, "HTML site, JUnit XML and a diff against a baseline, from result records" },
 	{ "load", cmd_load, "tunnel setup rate (TPS, TRPS, time to first packet) and half-open floods against an IUT" },
+	{ "fuzz", cmd_fuzz, "a stateful fuzz campaign against an IUT; findings as replayable scripts" },
 };
 
 static void usage(FILE *out)

@@ -69,9 +69,7 @@ static int net_raw_socket(struct net *n, int proto)
 
 void net_raw_open(struct net *n)
 {
-	char errbuf[LIBNET_ERRBUF_SIZE] = "";
 	struct timespec ts;
-	libnet_t *l;
 
 	n->raw_ok = false;
 	if ((n->raw_fd[NET_RAW_ESP] = net_raw_socket(n, INET_PROTO_ESP)) < 0 ||
@@ -79,19 +77,28 @@ void net_raw_open(struct net *n)
 		net_raw_close(n);
 		return;
 	}
-	l = libnet_init(n->iut_ip.family == 6 ? LIBNET_RAW6 : LIBNET_RAW4,
-	    NULL, errbuf);
-	if (l == NULL) {
-		snprintf(n->raw_why, sizeof(n->raw_why), "libnet_init: %s",
-		    errbuf);
-		net_raw_close(n);
-		return;
-	}
-	n->libnet = l;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	n->ip_id = (uint16_t)(ts.tv_nsec ^ getpid());
 	n->raw_ok = true;
 	n->raw_why[0] = '\0';
+}
+
+/* The libnet writer, made on the first raw write: libnet_init grows
+ * SO_SNDBUF one step per call (some 13,000 setsockopt calls, 0.3 s),
+ * which a script that sends no ESP or AH over IP should not pay. */
+static int net_raw_writer(struct net *n, struct err *e)
+{
+	char errbuf[LIBNET_ERRBUF_SIZE] = "";
+
+	if (n->libnet != NULL)
+		return 0;
+	if (!n->raw_ok)
+		return err_set(e, "net: no raw IP writer: %s", n->raw_why);
+	n->libnet = libnet_init(n->iut_ip.family == 6 ? LIBNET_RAW6 :
+	    LIBNET_RAW4, NULL, errbuf);
+	if (n->libnet == NULL)
+		return err_set(e, "net: no raw IP writer: libnet_init: %s", errbuf);
+	return 0;
 }
 
 void net_raw_close(struct net *n)
@@ -113,8 +120,8 @@ int net_raw_write(struct net *n, const uint8_t *ip_pkt, size_t len,
 {
 	int c;
 
-	if (n->libnet == NULL)
-		return err_set(e, "net: no raw IP writer: %s", n->raw_why);
+	if (net_raw_writer(n, e) < 0)
+		return -1;
 	c = n->iut_ip.family == 6 ?
 	    libnet_write_raw_ipv6(n->libnet, ip_pkt, (uint32_t)len) :
 	    libnet_write_raw_ipv4(n->libnet, ip_pkt, (uint32_t)len);

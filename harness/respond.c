@@ -1,6 +1,7 @@
 /* respond: dispatch of requests to IKE SAs, the Message-ID window (RFC
  * 7296 2.1-2.3), cookies (2.6), version and critical-payload checks (2.5),
  * requests outside any SA (2.21.4), silent drops (2.21.1). */
+#include <stdlib.h>	/* abort: the planted bug only */
 #include <string.h>
 #include <time.h>
 
@@ -352,6 +353,18 @@ static int dispatch_auth(struct respond *r, struct ike_sa *sa,
 
 	if (sa->state != IKE_S_INIT_DONE)
 		return ike_refuse(sa, rx, true, N_INVALID_SYNTAX, NULL, 0, m, e);
+#ifdef IKETEST_PLANTED_BUG
+	/* A planted bug, built only into build/planted/iketest for
+	 * harness/tests/fuzz_planted.sh: an IDi whose ID Type is 0 or above
+	 * 127 (unassigned, RFC 7296 3.5) crashes the responder. */
+	{
+		const struct codec_node *idi = ike_rx_find(rx, PL_IDi, 1);
+
+		if (rx->sk_ok && idi != NULL && (ike_get(idi, "id_type") == 0 ||
+		    ike_get(idi, "id_type") > 127))
+			abort();
+	}
+#endif
 	if (!auth_by_cert(r, rx))
 		return ike_resp_auth(sa, &r->cfg, rx, m, e);
 	c = r->cfg;		/* a shallow copy: nothing in it is freed */

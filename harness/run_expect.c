@@ -358,6 +358,7 @@ int run_expect(struct run_ctx *c, const struct script_event *ev)
 	rc = run_receive(c, x, hi, &base, &ts, &e);
 	if (rc == 0 && x->or_silence) {
 		/* the RFC lets the IUT drop the request: silence passes */
+		c->req_dropped = c->want_response;
 		script_format_duration(hi, when, sizeof(when));
 		run_diag(c, "line %d: nothing within %s (or silence: allowed)",
 		    ev->pos.line, when);

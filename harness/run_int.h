@@ -103,6 +103,11 @@ struct run_ctx {
 	struct ike_rx rx;		/* last received */
 	bool have_rx;
 	bool rx_answered;		/* we sent a response to rx */
+	/* The last request sent met silence in an `or silence' window: its
+	 * IKE SA is deemed failed (RFC 7296 2.1, 2.4), and the clean-up sends
+	 * no Delete on it, which would exceed the IUT's window of one
+	 * request (2.3) and wait for an answer that cannot come. */
+	bool req_dropped;
 	bool init_sent;		/* the SA sent its IKE_SA_INIT request */
 	/* an IKE_SA_INIT exchange or establish was tried: keys missing
 	 * after it are the IUT's doing, not the script's */

@@ -311,6 +311,8 @@ int run_send_bytes(struct run_ctx *c, const uint8_t *p, size_t n,
 		return -1;
 	run_req_note(c, p, n, port);
 	c->nsent++;
+	if (n >= IKE_HDR_LEN && !run_is_response(p, n))
+		c->req_dropped = false;
 	(void)bytes_set(&c->sent_raw, p, n);
 	c->last_event_us = net_now_us();
 	return 0;
