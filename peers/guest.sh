@@ -77,3 +77,14 @@ guest_need_kernel() {
 		exit 3
 	}
 }
+
+# guest_echo: the lines of a guest script that start a UDP and a TCP echo
+# on port 7 of the guest's own addresses (v4 and v6), where transport-mode
+# traffic ends (the lab's echo hosts are behind, on the protected network).
+guest_echo() {
+	cat <<EOF2
+for p in UDP6 TCP6; do
+	socat \$p-LISTEN:7,ipv6only=0,reuseaddr,fork PIPE </dev/null >/dev/null 2>>'$D/echo.log' &
+done
+EOF2
+}
