@@ -15,5 +15,6 @@ int cmd_lint(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_respond(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_observe(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const struct cmd commands[] = {
 	{ "run", cmd_run, "run test scripts against an IUT: TAP, records, pcaps" },
 	{ "respond", cmd_respond, "the reference IKEv2 peer (responder, or one-shot initiator) on UDP" },
 	{ "report", cmd_report, "HTML site, JUnit XML and a diff against a baseline, from result records" },
+	{ "observe", cmd_observe, "judge the IKE traffic of a capture as a passive observer (RFC 7296)" },
 };
 
 static void usage(FILE *out)
