@@ -41,13 +41,52 @@ struct obs_sa {
 	struct obs_side side[2];	/* [0] original initiator, [1] responder */
 };
 
+enum { OBS_LOST_MAX = 16 };
+
 struct obs {
 	struct observe_result *res;
 	struct obs_sa *sa;
 	size_t nsa, cap;
 	const struct pcapfile_frame *f;
 	char sender[64];
+	/* Datagrams the capture holds only as IP fragments (not
+	 * reassembled), per sender: each excuses one message ID that
+	 * otherwise looks skipped or unanswered. */
+	struct addr lost[OBS_LOST_MAX];
+	unsigned nlost[OBS_LOST_MAX];
+	bool prev_frag;
+	struct addr prev_src;
 };
+
+/* One more unseen datagram of src (consecutive fragments of one sender
+ * are one datagram). */
+static void obs_lost_add(struct obs *o, const struct addr *src)
+{
+	size_t i;
+
+	if (o->prev_frag && addr_equal(&o->prev_src, src))
+		return;
+	for (i = 0; i < OBS_LOST_MAX && o->nlost[i] > 0; i++)
+		if (addr_equal(&o->lost[i], src))
+			break;
+	if (i == OBS_LOST_MAX)
+		return;
+	o->lost[i] = *src;
+	o->nlost[i]++;
+}
+
+/* Whether an unseen datagram of src explains a gap; takes it. */
+static bool obs_lost_take(struct obs *o, const struct addr *src)
+{
+	size_t i;
+
+	for (i = 0; i < OBS_LOST_MAX && o->nlost[i] > 0; i++)
+		if (addr_equal(&o->lost[i], src)) {
+			o->nlost[i]--;
+			return true;
+		}
+	return false;
+}
 
 static uint64_t obs_hash(const uint8_t *p, size_t n)
 {
@@ -173,7 +212,8 @@ static bool obs_request(struct obs *o, struct obs_side *s,
 		    "(a retransmission is the same message; a new request takes "
 		    "the next ID)", obs_exch(rx->exchange), (unsigned)rx->message_id,
 		    obs_exch(q->exchange));
-	else if (rx->message_id != want)
+	else if (rx->message_id != want &&
+	    !(rx->message_id > want && obs_lost_take(o, &o->f->src)))
 		obs_finding(o, "RFC 7296 2.2: %s request with message ID %u "
 		    "where this sender's next one is %u (each request takes the "
 		    "next ID, from 0)", obs_exch(rx->exchange),
@@ -192,6 +232,13 @@ static bool obs_response(struct obs *o, struct obs_side *s,
 {
 	struct obs_req *q = obs_req_find(s, rx->message_id);
 
+	if (q == NULL && s->any && obs_lost_take(o, &o->f->dst)) {
+		/* its request went by in fragments */
+		if ((q = obs_req_add(s, rx->message_id, rx->exchange, 0)) == NULL)
+			return false;
+		if (rx->message_id >= s->next)
+			s->next = rx->message_id + 1;
+	}
 	if (q == NULL) {
 		if (s->any)
 			obs_finding(o, "RFC 7296 2.2: %s response with message ID "
@@ -293,8 +340,13 @@ int observe_pcap(const char *path, struct observe_result *out, struct err *e)
 		out->frames++;
 		if (f.kind != PCAPFILE_IKE) {
 			out->undecoded += !pcapfile_kind_ignored(f.kind);
+			if (f.kind == PCAPFILE_FRAGMENT)
+				obs_lost_add(&o, &f.src);
+			o.prev_frag = f.kind == PCAPFILE_FRAGMENT;
+			o.prev_src = f.src;
 			continue;
 		}
+		o.prev_frag = false;
 		addr_format_port(&f.src, o.sender);
 		if (obs_message(&o, &f) < 0) {
 			rc = err_set(e, "%s: frame %llu: out of memory", path,

@@ -15,7 +15,9 @@
  *     IKE_SA_INIT retries of 2.6 (COOKIE) and 1.2 (INVALID_KE_PAYLOAD)
  *     are new requests under ID 0, with new answers, and allowed.
  * An IKE SA is known by its initiator's SPI and the address that sent its
- * first IKE_SA_INIT request (its original initiator). */
+ * first IKE_SA_INIT request (its original initiator). A datagram captured
+ * only as IP fragments (not reassembled, counted "not decoded") excuses one
+ * skipped message ID of its sender, or one response to a request not seen. */
 #ifndef IKETEST_OBSERVE_H
 #define IKETEST_OBSERVE_H
 
