@@ -25,7 +25,8 @@ static void observe_usage(FILE *out)
 "output: one line per finding,\n"
 "  finding frame N ADDR:PORT: RFC ...: text\n"
 "(N as Wireshark numbers frames, ADDR:PORT the sender), then\n"
-"  observed: F frames, M IKE messages, R retransmissions, S IKE SAs, U not decoded, N findings\n"
+"  observed: F frames, M IKE messages, R retransmissions, S IKE SAs, U not decoded,\n"
+"            K IKE fragments (SKF, RFC 7383: one message for the pairing), N findings\n"
 "\n"
 "exit status: 0 no finding, 1 findings, 2 bad usage or an unreadable file\n");
 }
@@ -55,9 +56,9 @@ int cmd_observe(int argc, char **argv)
 		    (unsigned long long)res.findings[i].frame,
 		    res.findings[i].sender, res.findings[i].text);
 	printf("observed: %zu frames, %zu IKE messages, %zu retransmissions, "
-	    "%zu IKE SAs, %zu not decoded, %zu findings\n", res.frames,
-	    res.messages, res.retransmits, res.sas, res.undecoded,
-	    res.nfindings);
+	    "%zu IKE SAs, %zu not decoded, %zu IKE fragments, %zu findings\n",
+	    res.frames, res.messages, res.retransmits, res.sas, res.undecoded,
+	    res.fragments, res.nfindings);
 	i = res.nfindings;
 	observe_result_free(&res);
 	return i > 0 ? 1 : 0;

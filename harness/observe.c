@@ -301,11 +301,23 @@ static int obs_message(struct obs *o, const struct pcapfile_frame *f)
 	struct err e;
 	uint64_t h = obs_hash(f->msg, f->len);
 	int orig = -1, side;
-	bool again = false;
+	bool again = false, skf;
 
 	if (ike_rx_decode(NULL, f->msg, f->len, false, &rx, &e) < 0)
 		return -1;
 	o->res->messages++;
+	/* RFC 7383 2.5: the fragments of one message share its message ID
+	 * and differ in content: for the pairing they are one message (a
+	 * retransmission of them is not told apart from the fragments) */
+	skf = codec_find_payload(rx.hdr, PL_SKF, 1) != NULL;
+	if (skf) {
+		uint8_t id[5] = { PL_SKF, (uint8_t)(rx.message_id >> 24),
+			(uint8_t)(rx.message_id >> 16), (uint8_t)(rx.message_id >> 8),
+			(uint8_t)rx.message_id };
+
+		h = obs_hash(id, sizeof(id));
+		o->res->fragments++;
+	}
 	sa = obs_sa_of(o, &rx);
 	if (sa != NULL) {
 		/* by address only: NAT-T moves the ports (RFC 7296 2.23) */
@@ -314,9 +326,9 @@ static int obs_message(struct obs *o, const struct pcapfile_frame *f)
 		again = rx.response ? obs_response(o, &sa->side[side], &rx, h) :
 		    obs_request(o, &sa->side[side], &rx, h);
 	}
-	if (again)
+	if (again && !skf)
 		o->res->retransmits++;
-	else
+	if (!again || skf)
 		obs_rules(o, sa, &rx, orig);
 	ike_rx_free(&rx);
 	return 0;

@@ -17,7 +17,9 @@
  * An IKE SA is known by its initiator's SPI and the address that sent its
  * first IKE_SA_INIT request (its original initiator). A datagram captured
  * only as IP fragments (not reassembled, counted "not decoded") excuses one
- * skipped message ID of its sender, or one response to a request not seen. */
+ * skipped message ID of its sender, or one response to a request not seen.
+ * The IKE fragments of one message (SKF, RFC 7383 2.5: one message ID) are
+ * one message for the pairing; each is judged by the rules. */
 #ifndef IKETEST_OBSERVE_H
 #define IKETEST_OBSERVE_H
 
@@ -36,6 +38,7 @@ struct observe_finding {
 
 struct observe_result {
 	size_t frames, messages, retransmits, undecoded, sas;
+	size_t fragments;		/* IKE messages carrying SKF (RFC 7383) */
 	struct observe_finding *findings;
 	size_t nfindings;
 };

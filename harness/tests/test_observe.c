@@ -269,6 +269,21 @@ int main(void)
 
 		check("response to a request never sent", d, 4, "answers no request", 0);
 	}
+	{
+		/* RFC 7383: IKE_AUTH in two SKF fragments, one message ID */
+		const struct dgram d[] = {
+			{ INIT_RQ, 1, -1, 0, 0, -1 }, { INIT_RS, 0, -1, 0, 0, -1 },
+			{ "skf_frag1.hex", 1, -1, 0, 0, -1 },
+			{ "skf_frag2.hex", 1, -1, 0, 0, -1 },
+			{ AUTH_RS, 0, -1, 0, 0, -1 },
+		};
+
+		check("IKE fragments of one request", d, 5, NULL, 0);
+		if (observe(d, 5, &r) == 0) {
+			is_int(r.fragments, 2, "IKE fragments of one request: 2 counted");
+			observe_result_free(&r);
+		}
+	}
 	golden_free_all(g, ng);
 	return tap_done();
 }
