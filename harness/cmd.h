@@ -17,5 +17,6 @@ int cmd_respond(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
+int cmd_observe(int argc, char **argv);
 
 #endif

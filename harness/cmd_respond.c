@@ -972,7 +972,15 @@ int cmd_respond(int argc, char **argv)
 		fprintf(stderr, "iketest respond: sigaction: %s\n", strerror(errno));
 		status = 1;
 	} else if (o.initiate) {
+		/* Without psk in [auth] methods the initiator authenticates
+		 * with its certificate (the conf the responder answers
+		 * signatures with); swapped back before the conf is freed. */
+		struct ike_auth_conf psk = rc.cfg.auth;
+
+		if (rc.cfg.auth.method == 0)
+			rc.cfg.auth = rc.cert_auth;
 		status = rsp_initiate(&o, &rc.cfg, log, &e) < 0 ? 1 : 0;
+		rc.cfg.auth = psk;
 	} else {
 		status = rsp_serve_main(&o, &rc, log, &e);
 	}

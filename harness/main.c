@@ -13,6 +13,7 @@ static const struct cmd commands[] = {
 	{ "report", cmd_report, "HTML site, JUnit XML and a diff against a baseline, from result records" },
 	{ "load", cmd_load, "tunnel setup rate (TPS, TRPS, time to first packet) and half-open floods against an IUT" },
 	{ "fuzz", cmd_fuzz, "a stateful fuzz campaign against an IUT; findings as replayable scripts" },
+	{ "observe", cmd_observe, "judge the IKE traffic of a capture as a passive observer (RFC 7296)" },
 };
 
 static void usage(FILE *out)

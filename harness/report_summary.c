@@ -247,6 +247,28 @@ static void interop_cell(FILE *f, const struct report_run *run,
 	fprintf(f, "%s</td>", any ? "" : "&mdash;");
 }
 
+/* The summary of a row (ini set) or column (resp set) of a suite's
+ * matrix: cells passed of those that ran (a skip, "no common suite" or a
+ * pair that could not run, is not counted). NULL: any. */
+static void interop_sum(FILE *f, const struct report_run *run,
+    const char *cs, const char *ini, const char *resp)
+{
+	const struct report_record *r;
+	size_t i, pass = 0, ran = 0;
+
+	for (i = 0; i < run->nrecs; i++) {
+		r = run->recs[i];
+		if (!r->interop || strcmp(cs_name(r), cs) ||
+		    (ini && strcmp(r->f[RF_INTEROP_INIT], ini)) ||
+		    (resp && strcmp(r->f[RF_INTEROP_RESP], resp)) ||
+		    r->verdict == RV_SKIP)
+			continue;
+		ran++;
+		pass += r->verdict == RV_PASS;
+	}
+	fprintf(f, "<td class=\"sum\">%zu / %zu</td>", pass, ran);
+}
+
 static void interop_table(FILE *f, const struct report_run *run,
     const char *cs)
 {
@@ -274,16 +296,23 @@ static void interop_table(FILE *f, const struct report_run *run,
 		report_esc(f, resp.s[k]);
 		fprintf(f, "</th>");
 	}
-	fprintf(f, "</tr></thead>\n<tbody>\n");
+	fprintf(f, "<th>as initiator<br><small>passed / ran</small></th>"
+	    "</tr></thead>\n<tbody>\n");
 	for (i = 0; i < ini.n; i++) {
 		fprintf(f, "<tr><th scope=\"row\">");
 		report_esc(f, ini.s[i]);
 		fprintf(f, "</th>");
 		for (k = 0; k < resp.n; k++)
 			interop_cell(f, run, cs, ini.s[i], resp.s[k]);
+		interop_sum(f, run, cs, ini.s[i], NULL);
 		fprintf(f, "</tr>\n");
 	}
-	fprintf(f, "</tbody>\n</table>\n");
+	fprintf(f, "<tr><th scope=\"row\">as responder<br><small>passed / "
+	    "ran</small></th>");
+	for (k = 0; k < resp.n; k++)
+		interop_sum(f, run, cs, NULL, resp.s[k]);
+	interop_sum(f, run, cs, NULL, NULL);
+	fprintf(f, "</tr>\n</tbody>\n</table>\n");
 	rs_sset_free(&ini);
 	rs_sset_free(&resp);
 }

@@ -146,6 +146,74 @@ done
 ok $(( bad != 0 )) "every href of $pages pages resolves to a file ($links links, $bad bad)"
 ok $(( links < 40 )) "the pages link to each other (at least 40 links, got $links)"
 
+# The interop pages (ci/interop's records, harness/RESULTS.md): a run of
+# 2 initiators x 2 responders x 2 suites, one cell each, among them a
+# "no common suite" skip and a failed wire step. Per suite a table with a
+# cell per pair, each linking to its page; every link of those pages
+# resolves; the skip's reason and the finding are on the cell pages.
+irun=$tmp/interop-run/run-i
+mkdir -p "$irun/interop"
+icell() {	# icell I R SUITE VERDICT [REASON]
+	{
+		printf 'iketest-record 1\nscript suites/interop/crypto_suites.conf\nid tunnel\n'
+		printf 'title %s initiates to %s\ninterop-initiator %s\ninterop-responder %s\n' "$1" "$2" "$1" "$2"
+		printf 'suite %s\nstart 2026-01-01T00:00:00Z\nnote --- I (%s): the daemon log\n' "$3" "$1"
+		printf 'check 1\nline 1\ndescription ike-up: IKE SA up on both sides\nverdict pass\nend-check\n'
+		if [ "$4" = fail ]; then
+			printf 'check 2\nline 2\ndescription wire: 1 finding(s) on the wire\nverdict fail\n'
+			printf 'detail| finding frame 2 192.0.2.18:500: RFC 7296 3.1: hdr.flags.reserved_low not zero\nend-check\n'
+		fi
+		printf 'duration-us 1000\nverdict %s\n' "$4"
+		[ $# -lt 5 ] || printf 'reason %s\n' "$5"
+		printf 'end\n'
+	} >"$irun/interop/$1-$2-$3.record"
+}
+for i in ref sw; do
+	for r in ref sw; do
+		icell "$i" "$r" gcm pass
+		icell "$i" "$r" pfs pass
+	done
+done
+icell ref sw pfs skip "no common suite: N(NO_PROPOSAL_CHOSEN): no CHILD_SA built"
+icell sw ref gcm fail "failed: wire"
+isite=$tmp/interop-site
+"$IKETEST" report --out "$isite" "$irun" >/dev/null 2>"$tmp/interop.err"
+ok $? "a report of 8 interop records"
+dom "$isite/run-i/index.html" >"$tmp/interop.dom"
+sed -n '/<section id="interop">/,/<\/section>/p' "$tmp/interop.dom" >"$tmp/interop.sec"
+tables=$(grep -c '<table class="interop">' "$tmp/interop.sec")
+ok $(( tables != 2 )) "a matrix per crypto suite (2, got $tables)"
+icells=$(grep -o '<td class="cell">' "$tmp/interop.sec" | wc -l)
+ok $(( icells != 8 )) "a cell per initiator, responder and suite (8, got $icells)"
+# per suite a summary column per initiator and row per responder:
+# cells passed of those that ran (the skip is not counted); in gcm sw>ref
+# failed, in pfs ref>sw was skipped.
+gcm=$(sed -n '/<h3>gcm<\/h3>/,/<\/table>/p' "$tmp/interop.sec" | tr -d '\n')
+pfs=$(sed -n '/<h3>pfs<\/h3>/,/<\/table>/p' "$tmp/interop.sec" | tr -d '\n')
+echo "$gcm" | grep -q '<th scope="row">ref</th>.*<td class="sum">2 / 2</td></tr><tr><th scope="row">sw</th>.*<td class="sum">1 / 2</td></tr><tr><th scope="row">as responder.*<td class="sum">1 / 2</td><td class="sum">2 / 2</td><td class="sum">3 / 4</td>' &&
+    echo "$pfs" | grep -q '<th scope="row">ref</th>.*<td class="sum">1 / 1</td></tr>.*<td class="sum">3 / 3</td></tr>'
+ok $? "a summary column per initiator and row per responder, skips not counted"
+ilinks=$(grep -o '<td class="cell">[^<]*<span class="test">tunnel</span> <a [^>]*href="[^"]*"' "$tmp/interop.sec" | wc -l)
+ok $(( ilinks != 8 )) "every cell links to its page (8, got $ilinks)"
+bad=0 pages=0 links=0
+for page in $(find "$isite" -name '*.html' | sort); do
+	pages=$((pages + 1))
+	dom "$page" >"$tmp/page.dom"
+	dir=$(dirname "$page")
+	for h in $(grep -o 'href="[^"]*"' "$tmp/page.dom" | sed 's/^href="//; s/"$//; s/#.*//'); do
+		[ -n "$h" ] || continue
+		links=$((links + 1))
+		[ -f "$dir/$h" ] || { echo "# broken link in $page: $h"; bad=$((bad + 1)); }
+	done
+done
+ok $(( bad != 0 || pages < 10 )) "every href of the $pages interop site pages resolves ($links links, $bad bad)"
+ipage=$(grep -rl 'no common suite: N(NO_PROPOSAL_CHOSEN)' "$isite/run-i" | head -n 1)
+ok $([ -n "$ipage" ]; echo $?) "the skipped cell's page says no common suite, with the notify"
+ipage=$(grep -rl 'RFC 7296 3.1: hdr.flags.reserved_low not zero' "$isite/run-i" | head -n 1)
+ok $([ -n "$ipage" ]; echo $?) "the failed cell's page quotes the finding on the wire"
+njunit=$(sed -n '/<testsuite [^>]*name="interop"/,/<\/testsuite>/p' "$isite/run-i/junit.xml" | grep -c '<testcase ')
+ok $(( njunit != 8 )) "JUnit: an interop suite with a testcase per cell (8, got $njunit)"
+
 # Markup from a script and from a decoded message stays text.
 page=$site/run-b/alpha/ike_sa_init/cookie.html
 dom "$page" >"$tmp/cookie.dom"

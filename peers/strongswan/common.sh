@@ -220,6 +220,24 @@ swanctl {
 EOF
 }
 
+# peer_auth RADDR: the local and remote sections of a connection to a
+# peer: PSK with IP IDs, or, when the profile's [auth] methods has no psk,
+# certificates with FQDN IDs (interop-cert: ci/interop's certificate
+# suite).
+peer_auth() {
+	case " $(profile_get "$profile" auth methods) " in
+	*" psk "*)
+		printf '\t\tlocal {\n\t\t\tauth = psk\n\t\t\tid = %s\n\t\t}\n' "$IUT_ADDR"
+		printf '\t\tremote {\n\t\t\tauth = psk\n\t\t\tid = %s\n\t\t}' "$1"
+		;;
+	*)
+		printf '\t\tlocal {\n\t\t\tauth = pubkey\n\t\t\tcerts = %s-rsa.pem\n\t\t\tid = %s.iketest.example\n\t\t}\n' "$SLOT" "$SLOT"
+		printf '\t\tremote {\n\t\t\tauth = pubkey\n\t\t\tid = *.iketest.example\n\t\t\tcacerts = ca.pem\n\t\t}'
+		;;
+	esac
+}
+
+# conn_peer NAME SLOT|harness: a connection this IUT initiates to a peer.
 conn_peer() {
 	name=$1
 	if [ "$2" = harness ]; then
@@ -239,14 +257,7 @@ conn_peer() {
 		encap = $ENCAP
 		fragmentation = yes
 		dpd_delay = 0
-		local {
-			auth = psk
-			id = $IUT_ADDR
-		}
-		remote {
-			auth = psk
-			id = $raddr
-		}
+$(peer_auth "$raddr")
 		children {
 			net {
 				mode = tunnel

@@ -1,0 +1,384 @@
+/* observe: the passive observer of an interop cell's capture (observe.h).
+ * Each message is judged once per distinct byte string: a retransmission
+ * is recognised (same message ID, same bytes) and counted, never judged
+ * again. */
+#include "observe.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "codec.h"
+#include "err.h"
+#include "ike.h"
+#include "names.h"
+#include "pcapfile.h"
+#include "rules.h"
+
+/* One request of one side, and what answered it. */
+struct obs_req {
+	uint32_t id;
+	unsigned exchange;
+	uint64_t hash, resp_hash;
+	bool answered;
+};
+
+/* The requests one endpoint of an IKE SA sent. */
+struct obs_side {
+	struct obs_req *req;
+	size_t n, cap;
+	uint32_t next;		/* the next new request's ID */
+	bool any;
+};
+
+struct obs_sa {
+	uint8_t spi_i[IKE_SPI_LEN];
+	struct addr initiator;		/* sent the first IKE_SA_INIT request */
+	struct codec_node *init_req;	/* its newest IKE_SA_INIT request */
+	struct obs_side side[2];	/* [0] original initiator, [1] responder */
+};
+
+enum { OBS_LOST_MAX = 16 };
+
+struct obs {
+	struct observe_result *res;
+	struct obs_sa *sa;
+	size_t nsa, cap;
+	const struct pcapfile_frame *f;
+	char sender[64];
+	/* Datagrams the capture holds only as IP fragments (not
+	 * reassembled), per sender: each excuses one message ID that
+	 * otherwise looks skipped or unanswered. */
+	struct addr lost[OBS_LOST_MAX];
+	unsigned nlost[OBS_LOST_MAX];
+	bool prev_frag;
+	struct addr prev_src;
+};
+
+/* One more unseen datagram of src (consecutive fragments of one sender
+ * are one datagram). */
+static void obs_lost_add(struct obs *o, const struct addr *src)
+{
+	size_t i;
+
+	if (o->prev_frag && addr_equal(&o->prev_src, src))
+		return;
+	for (i = 0; i < OBS_LOST_MAX && o->nlost[i] > 0; i++)
+		if (addr_equal(&o->lost[i], src))
+			break;
+	if (i == OBS_LOST_MAX)
+		return;
+	o->lost[i] = *src;
+	o->nlost[i]++;
+}
+
+/* Whether an unseen datagram of src explains a gap; takes it. */
+static bool obs_lost_take(struct obs *o, const struct addr *src)
+{
+	size_t i;
+
+	for (i = 0; i < OBS_LOST_MAX && o->nlost[i] > 0; i++)
+		if (addr_equal(&o->lost[i], src)) {
+			o->nlost[i]--;
+			return true;
+		}
+	return false;
+}
+
+static uint64_t obs_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static void obs_finding(struct obs *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void obs_finding(struct obs *o, const char *fmt, ...)
+{
+	struct observe_result *r = o->res;
+	struct observe_finding *l, *x;
+	va_list ap;
+
+	l = realloc(r->findings, (r->nfindings + 1) * sizeof(*l));
+	if (l == NULL)
+		return;	/* a finding lost to memory, not a crash */
+	r->findings = l;
+	x = &l[r->nfindings++];
+	x->frame = o->f->number;
+	snprintf(x->sender, sizeof(x->sender), "%s", o->sender);
+	va_start(ap, fmt);
+	vsnprintf(x->text, sizeof(x->text), fmt, ap);
+	va_end(ap);
+}
+
+static void obs_report(struct obs *o, const struct rules_report *rep,
+    const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < rep->count; i++)
+		obs_finding(o, "%s%s", what, rep->text[i]);
+}
+
+/* The IKE SA of a message: by SPIi; a new one for an IKE_SA_INIT request
+ * with an SPIi not seen. NULL when unknown (capture began late). */
+static struct obs_sa *obs_sa_of(struct obs *o, const struct ike_rx *rx)
+{
+	struct obs_sa *l;
+	size_t i;
+
+	for (i = 0; i < o->nsa; i++)
+		if (memcmp(o->sa[i].spi_i, rx->spi_i, IKE_SPI_LEN) == 0)
+			return &o->sa[i];
+	if (rx->exchange != EXCH_IKE_SA_INIT || rx->response)
+		return NULL;
+	if (o->nsa == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 8;
+
+		if ((l = realloc(o->sa, cap * sizeof(*l))) == NULL)
+			return NULL;
+		o->sa = l;
+		o->cap = cap;
+	}
+	l = &o->sa[o->nsa++];
+	memset(l, 0, sizeof(*l));
+	memcpy(l->spi_i, rx->spi_i, IKE_SPI_LEN);
+	l->initiator = o->f->src;
+	o->res->sas++;
+	return l;
+}
+
+static struct obs_req *obs_req_find(struct obs_side *s, uint32_t id)
+{
+	size_t i;
+
+	for (i = s->n; i > 0; i--)
+		if (s->req[i - 1].id == id)
+			return &s->req[i - 1];
+	return NULL;
+}
+
+static struct obs_req *obs_req_add(struct obs_side *s, uint32_t id,
+    unsigned exchange, uint64_t h)
+{
+	struct obs_req *l;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+
+		if ((l = realloc(s->req, cap * sizeof(*l))) == NULL)
+			return NULL;
+		s->req = l;
+		s->cap = cap;
+	}
+	l = &s->req[s->n++];
+	*l = (struct obs_req){ id, exchange, h, 0, false };
+	return l;
+}
+
+static const char *obs_exch(unsigned x)
+{
+	return names_get(NAMES_T_EXCHANGE, x);
+}
+
+/* A request of side s (RFC 7296 2.2: IDs count up by one from 0 per
+ * sender; 2.1: a retransmission is the same request again). Returns
+ * whether it is a retransmission. */
+static bool obs_request(struct obs *o, struct obs_side *s,
+    const struct ike_rx *rx, uint64_t h)
+{
+	struct obs_req *q = obs_req_find(s, rx->message_id);
+	uint32_t want = s->any ? s->next : 0;
+
+	if (q != NULL && q->hash == h)
+		return true;
+	if (q != NULL && rx->exchange == EXCH_IKE_SA_INIT && q->id == 0) {
+		/* 2.6 COOKIE, 1.2 INVALID_KE_PAYLOAD: a new request, ID 0 */
+		q->hash = h;
+		q->answered = false;
+		return false;
+	}
+	if (q != NULL)
+		obs_finding(o, "RFC 7296 2.1, 2.2: %s request with message ID %u, "
+		    "which this sender already used for a different %s request "
+		    "(a retransmission is the same message; a new request takes "
+		    "the next ID)", obs_exch(rx->exchange), (unsigned)rx->message_id,
+		    obs_exch(q->exchange));
+	else if (rx->message_id != want &&
+	    !(rx->message_id > want && obs_lost_take(o, &o->f->src)))
+		obs_finding(o, "RFC 7296 2.2: %s request with message ID %u "
+		    "where this sender's next one is %u (each request takes the "
+		    "next ID, from 0)", obs_exch(rx->exchange),
+		    (unsigned)rx->message_id, (unsigned)want);
+	if (q == NULL)
+		(void)obs_req_add(s, rx->message_id, rx->exchange, h);
+	if (!s->any || rx->message_id >= s->next)
+		s->next = rx->message_id + 1;
+	s->any = true;
+	return false;
+}
+
+/* A response to a request of side s (the other endpoint's). */
+static bool obs_response(struct obs *o, struct obs_side *s,
+    const struct ike_rx *rx, uint64_t h)
+{
+	struct obs_req *q = obs_req_find(s, rx->message_id);
+
+	if (q == NULL && s->any && obs_lost_take(o, &o->f->dst)) {
+		/* its request went by in fragments */
+		if ((q = obs_req_add(s, rx->message_id, rx->exchange, 0)) == NULL)
+			return false;
+		if (rx->message_id >= s->next)
+			s->next = rx->message_id + 1;
+	}
+	if (q == NULL) {
+		if (s->any)
+			obs_finding(o, "RFC 7296 2.2: %s response with message ID "
+			    "%u, which answers no request seen (the peer's "
+			    "requests went up to %u)", obs_exch(rx->exchange),
+			    (unsigned)rx->message_id, (unsigned)s->next - 1);
+		return false;
+	}
+	if (q->exchange != rx->exchange)
+		obs_finding(o, "RFC 7296 1.2, 2.2: %s response to the %s request "
+		    "with message ID %u (a response belongs to its request's "
+		    "exchange)", obs_exch(rx->exchange), obs_exch(q->exchange),
+		    (unsigned)rx->message_id);
+	if (q->answered && q->resp_hash == h)
+		return true;
+	if (q->answered)
+		obs_finding(o, "RFC 7296 2.1: a second, different response to "
+		    "the %s request with message ID %u (a retransmitted request "
+		    "is answered with the same response)", obs_exch(q->exchange),
+		    (unsigned)rx->message_id);
+	q->answered = true;
+	q->resp_hash = h;
+	return false;
+}
+
+/* The sender rules and payload sets outside SK, and the proposal an
+ * IKE_SA_INIT response accepts against the request's offer. */
+static void obs_rules(struct obs *o, struct obs_sa *sa, const struct ike_rx *rx,
+    int orig)
+{
+	struct rules_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rules_sender_message(rx->hdr, &rx->pr, orig, &rep);
+	obs_report(o, &rep, "");
+	memset(&rep, 0, sizeof(rep));
+	if (rules_check(rx->exchange, rx->response, rx->hdr, NULL, &rep) ==
+	    RULES_VIOLATES)
+		obs_report(o, &rep, "");
+	if (sa == NULL || rx->exchange != EXCH_IKE_SA_INIT)
+		return;
+	if (!rx->response) {
+		codec_node_free(sa->init_req);
+		sa->init_req = codec_node_clone(rx->hdr);
+		return;
+	}
+	if (codec_find_payload(rx->hdr, PL_SA, 1) == NULL)
+		return;
+	memset(&rep, 0, sizeof(rep));
+	rules_sender_chosen(codec_find_payload(rx->hdr, PL_SA, 1),
+	    sa->init_req ? codec_find_payload(sa->init_req, PL_SA, 1) : NULL,
+	    false, &rep);
+	obs_report(o, &rep, "");
+}
+
+static int obs_message(struct obs *o, const struct pcapfile_frame *f)
+{
+	struct ike_rx rx;
+	struct obs_sa *sa;
+	struct err e;
+	uint64_t h = obs_hash(f->msg, f->len);
+	int orig = -1, side;
+	bool again = false, skf;
+
+	if (ike_rx_decode(NULL, f->msg, f->len, false, &rx, &e) < 0)
+		return -1;
+	o->res->messages++;
+	/* RFC 7383 2.5: the fragments of one message share its message ID
+	 * and differ in content: for the pairing they are one message (a
+	 * retransmission of them is not told apart from the fragments) */
+	skf = codec_find_payload(rx.hdr, PL_SKF, 1) != NULL;
+	if (skf) {
+		uint8_t id[5] = { PL_SKF, (uint8_t)(rx.message_id >> 24),
+			(uint8_t)(rx.message_id >> 16), (uint8_t)(rx.message_id >> 8),
+			(uint8_t)rx.message_id };
+
+		h = obs_hash(id, sizeof(id));
+		o->res->fragments++;
+	}
+	sa = obs_sa_of(o, &rx);
+	if (sa != NULL) {
+		/* by address only: NAT-T moves the ports (RFC 7296 2.23) */
+		orig = addr_equal(&f->src, &sa->initiator) ? 1 : 0;
+		side = rx.response ? !orig : orig;
+		again = rx.response ? obs_response(o, &sa->side[side], &rx, h) :
+		    obs_request(o, &sa->side[side], &rx, h);
+	}
+	if (again && !skf)
+		o->res->retransmits++;
+	if (!again || skf)
+		obs_rules(o, sa, &rx, orig);
+	ike_rx_free(&rx);
+	return 0;
+}
+
+int observe_pcap(const char *path, struct observe_result *out, struct err *e)
+{
+	struct pcapfile_reader *r;
+	struct pcapfile_frame f;
+	struct obs o;
+	size_t i, k;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&o, 0, sizeof(o));
+	o.res = out;
+	o.f = &f;
+	if (pcapfile_open(&r, path, e) < 0)
+		return -1;
+	while ((rc = pcapfile_next(r, &f, e)) == 1) {
+		out->frames++;
+		if (f.kind != PCAPFILE_IKE) {
+			out->undecoded += !pcapfile_kind_ignored(f.kind);
+			if (f.kind == PCAPFILE_FRAGMENT)
+				obs_lost_add(&o, &f.src);
+			o.prev_frag = f.kind == PCAPFILE_FRAGMENT;
+			o.prev_src = f.src;
+			continue;
+		}
+		o.prev_frag = false;
+		addr_format_port(&f.src, o.sender);
+		if (obs_message(&o, &f) < 0) {
+			rc = err_set(e, "%s: frame %llu: out of memory", path,
+			    (unsigned long long)f.number);
+			break;
+		}
+	}
+	pcapfile_free(r);
+	for (i = 0; i < o.nsa; i++) {
+		codec_node_free(o.sa[i].init_req);
+		for (k = 0; k < 2; k++)
+			free(o.sa[i].side[k].req);
+	}
+	free(o.sa);
+	return rc < 0 ? -1 : 0;
+}
+
+void observe_result_free(struct observe_result *r)
+{
+	free(r->findings);
+	r->findings = NULL;
+	r->nfindings = 0;
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# interop_reference: ci/interop with the reference peer on both sides, in
+# a private lab (own prefix and run directory), twice: clean, and with a
+# known rule break on the responder (the reference peer impaired with
+# hdr-reserved-flags, RFC 7296 3.1, through IKETEST_REF_IMPAIR). The clean
+# cell must pass with no finding on the wire; the impaired one must still
+# bring the IKE and CHILD SA up, and its wire step must report the
+# reserved flag. Then `iketest observe` on the two captures, the report's
+# interop matrix and JUnit, and no namespace of ours left. Needs root.
+set -u
+
+IKETEST=${IKETEST:-build/iketest}
+IKETEST_TOP=${IKETEST_TOP:-$(pwd)}
+cd "$IKETEST_TOP" || exit 1
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP not root: the lab needs network namespaces"
+	exit 0
+fi
+if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
+	echo "1..0 # SKIP ip netns is not available"
+	exit 0
+fi
+if ! command -v dumpcap >/dev/null; then
+	echo "1..0 # SKIP dumpcap is missing (ci/bootstrap installs tshark)"
+	exit 0
+fi
+
+IKETEST_LAB_PREFIX=iko$(($$ % 100000))
+IKETEST_RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/iketest-interop.XXXXXX") || exit 1
+IKETEST=$(cd "$(dirname "$IKETEST")" && pwd)/$(basename "$IKETEST")
+export IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST
+OUT=$IKETEST_RUNDIR/runs
+SUITE=gcm256-sha384-ecp384
+CELL=reference-reference-$SUITE
+
+cleanup() {
+	ci/lab down >/dev/null 2>&1
+	rm -rf "$IKETEST_RUNDIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+n=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+# check REC STEP: the verdict of one step of a record.
+check() {
+	awk -v s="$2:" '$1 == "description" && $2 == s { want = 1; next }
+	    want && $1 == "verdict" { print $2; exit }' "$1"
+}
+
+# run NAME [ENV...]: one ci/interop run into $OUT/NAME; sets rec, rc.
+run() {
+	name=$1
+	shift
+	rc=0
+	env "$@" ci/interop --iut reference --suite "$SUITE" --out "$OUT/$name" \
+	    >"$IKETEST_RUNDIR/$name.out" 2>&1 || rc=$?
+	rec=$(ls "$OUT/$name"/*/interop/$CELL.record 2>/dev/null | head -n 1)
+	if [ -z "$rec" ]; then
+		sed 's/^/# /' "$IKETEST_RUNDIR/$name.out"
+		rec=/nonexistent
+	fi
+}
+
+run clean
+ok "$rc" "clean: ci/interop exits 0"
+ok "$([ -f "$rec" ]; echo $?)" "clean: a record for the cell"
+for s in ike-up child-up delete leftovers wire; do
+	v=$(check "$rec" "$s" 2>/dev/null)
+	ok "$([ "$v" = pass ]; echo $?)" "clean: step $s passes (got ${v:-none})"
+done
+ok "$(grep -qx 'verdict pass' "$rec" 2>/dev/null; echo $?)" "clean: the cell passes"
+ok "$(grep -qx 'interop-initiator reference' "$rec" 2>/dev/null &&
+    grep -qx 'interop-responder reference' "$rec" &&
+    grep -qx "suite $SUITE" "$rec"; echo $?)" "clean: the record names both ends and the suite"
+clean_pcap=${rec%.record}.pcap
+rc=0
+"$IKETEST" observe "$clean_pcap" >"$IKETEST_RUNDIR/observe.out" 2>&1 || rc=$?
+ok "$rc" "iketest observe on the clean capture: no finding (exit 0)"
+ok "$(grep -Eq 'observed: [0-9]+ frames, ([4-9]|[1-9][0-9]+) IKE messages' \
+    "$IKETEST_RUNDIR/observe.out"; echo $?)" "the clean capture holds the exchanges ($(tail -n 1 "$IKETEST_RUNDIR/observe.out"))"
+
+run impaired IKETEST_REF_IMPAIR=hdr-reserved-flags
+ok "$([ "$rc" = 1 ]; echo $?)" "impaired: ci/interop exits 1 (got $rc)"
+for s in ike-up child-up; do
+	v=$(check "$rec" "$s" 2>/dev/null)
+	ok "$([ "$v" = pass ]; echo $?)" "impaired: the tunnel still comes up: $s passes (got ${v:-none})"
+done
+v=$(check "$rec" wire 2>/dev/null)
+ok "$([ "$v" = fail ]; echo $?)" "impaired: step wire fails (got ${v:-none})"
+ok "$(grep -q '^detail| finding frame [0-9]* 192\.0\.2\.[0-9]*:500: RFC 7296 3\.1: hdr\.flags\.reserved' "$rec" 2>/dev/null; echo $?)" \
+    "impaired: the finding names the responder, RFC 7296 3.1 and the reserved flags"
+ok "$(grep -qx 'verdict fail' "$rec" 2>/dev/null; echo $?)" "impaired: the cell fails"
+rc=0
+"$IKETEST" observe "${rec%.record}.pcap" >"$IKETEST_RUNDIR/observe.out" 2>&1 || rc=$?
+ok "$([ "$rc" = 1 ]; echo $?)" "iketest observe on the impaired capture: exit 1 (got $rc)"
+rc=0
+"$IKETEST" observe "$IKETEST_RUNDIR/no-such.pcap" >/dev/null 2>&1 || rc=$?
+ok "$([ "$rc" = 2 ]; echo $?)" "iketest observe on a missing file: exit 2 (got $rc)"
+
+site=$(dirname "$(dirname "$rec")")/site
+ok "$(grep -q 'id="interop"' "$site/index.html" 2>/dev/null ||
+    grep -rlq 'class="interop"' "$site" 2>/dev/null; echo $?)" "the report draws the interop matrix"
+ok "$(grep -rlq 'interop-reference-reference' "$site" 2>/dev/null; echo $?)" "the report has the cell's page"
+
+left=$(ip netns list | awk '{print $1}' | grep -c "^$IKETEST_LAB_PREFIX-") || true
+ok "$([ "$left" = 0 ]; echo $?)" "no namespace of ours left ($left)"
+echo "1..$n"
