@@ -129,9 +129,12 @@ scripts() {
 	done
 }
 
-# folders: every folder of the suites but examples.
+# folders: every folder of the suites that holds scripts, but examples
+# (suites/interop holds the crypto suites of ci/interop only).
 folders() {
 	for d in suites/*/; do
+		set -- "$d"*.ike
+		[ -e "$1" ] || continue
 		d=${d#suites/}
 		d=${d%/}
 		[ "$d" = examples ] || echo "$d"
