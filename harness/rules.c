@@ -23,6 +23,7 @@ enum rules_need_notify {
 	RULES_NN_NONE,
 	RULES_NN_ERROR,		/* an error type (< 16384, RFC 7296 3.10.1) */
 	RULES_NN_ERROR_OR_COOKIE,
+	RULES_NN_OUTSIDE_SA,	/* INVALID_MAJOR_VERSION (RFC 7296 2.5) or INVALID_IKE_SPI (1.5) */
 };
 
 struct rules_shape {
@@ -45,6 +46,14 @@ struct rules_table {
 
 /* Everywhere: notifies and vendor IDs, any number. */
 #define NV { PL_N, 0, RULES_ANY }, { PL_V, 0, RULES_ANY }
+
+/* The answer to a message with a higher major version (RFC 7296 2.5: "an
+ * unauthenticated Notify message of type INVALID_MAJOR_VERSION") or for an
+ * IKE SA the receiver does not hold (1.5: INVALID_IKE_SPI), which no SK can
+ * protect, in whatever exchange the message was. */
+#define OUTSIDE_SA_SHAPE \
+	{ "unauthenticated INVALID_MAJOR_VERSION or INVALID_IKE_SPI (RFC 7296 2.5, 1.5)", \
+	    RULES_NN_OUTSIDE_SA, false, false, true, { { PL_N, 1, RULES_ANY } } }
 
 static const struct rules_shape sa_init_req[] = {
 	{ "SA KE Ni", RULES_NN_NONE, false, false, false,
@@ -89,6 +98,7 @@ static const struct rules_shape auth_resp[] = {
 	      { PL_TSi, 0, 1 }, { PL_TSr, 0, 1 }, NV } },
 	{ "error notify (RFC 7296 2.21.2)", RULES_NN_ERROR, false, false,
 	    false, { { PL_N, 1, RULES_ANY }, { PL_V, 0, RULES_ANY } } },
+	OUTSIDE_SA_SHAPE,
 };
 
 static const struct rules_shape child_req[] = {
@@ -103,6 +113,7 @@ static const struct rules_shape child_resp[] = {
 	      { PL_TSi, 0, 1 }, { PL_TSr, 0, 1 }, NV } },
 	{ "error notify (RFC 7296 1.3)", RULES_NN_ERROR, false, false, false,
 	    { { PL_N, 1, RULES_ANY }, { PL_V, 0, RULES_ANY } } },
+	OUTSIDE_SA_SHAPE,
 };
 
 static const struct rules_shape info[] = {
@@ -169,6 +180,7 @@ struct rules_census {
 	unsigned count[RULES_NTYPES];
 	unsigned unknown_critical;	/* payload types with no table */
 	bool error_notify, cookie;
+	bool outside_sa;	/* INVALID_MAJOR_VERSION or INVALID_IKE_SPI */
 };
 
 static void rules_count_chain(const struct codec_node *chain,
@@ -196,6 +208,8 @@ static void rules_count_chain(const struct codec_node *chain,
 				c->error_notify = true;
 			if (t == N_COOKIE)
 				c->cookie = true;
+			if (t == N_INVALID_MAJOR_VERSION || t == N_INVALID_IKE_SPI)
+				c->outside_sa = true;
 		}
 	}
 }
@@ -232,6 +246,8 @@ static void rules_shape_check(const struct rules_shape *s,
 	if (s->need == RULES_NN_ERROR_OR_COOKIE && !c->error_notify &&
 	    !c->cookie)
 		rules_add(r, "no error or COOKIE notify");
+	if (s->need == RULES_NN_OUTSIDE_SA && !c->outside_sa)
+		rules_add(r, "no INVALID_MAJOR_VERSION or INVALID_IKE_SPI notify");
 	if (s->sa_ts_together) {
 		unsigned k = (c->count[PL_SA] > 0) + (c->count[PL_TSi] > 0) +
 		    (c->count[PL_TSr] > 0);
@@ -243,6 +259,24 @@ static void rules_shape_check(const struct rules_shape *s,
 		rules_add(r, "TSi and TSr must come together (RFC 7296 1.3)");
 	if (s->unprotected && protected_msg)
 		rules_add(r, "shape %s is for messages without SK", s->name);
+}
+
+/* Whether msg answers with N(INVALID_MAJOR_VERSION) alone (notifies only):
+ * RFC 7296 2.5's answer to a higher major version, which copies the
+ * message ID of what it answers, whatever that was. */
+static bool rules_version_answer(const struct codec_node *msg)
+{
+	bool seen = false;
+	size_t i;
+
+	for (i = 0; i < msg->nkids; i++) {
+		if (msg->kids[i]->ptype != PL_N)
+			return false;
+		if (codec_get_uint(msg->kids[i], rules_field(msg->kids[i],
+		    "notify_type")) == N_INVALID_MAJOR_VERSION)
+			seen = true;
+	}
+	return seen;
 }
 
 /* Outside SK: where SK sits, what is outside it, the COOKIE position and
@@ -273,7 +307,8 @@ static void rules_outer(const struct rules_table *t,
 		rules_add(r, "%zu payload(s) outside SK (RFC 7296 1.2: all payloads after IKE_SA_INIT are protected)",
 		    outside);
 	if (t->exchange == EXCH_IKE_SA_INIT) {
-		if (codec_get_uint(msg, rules_field(msg, "message_id")) != 0)
+		if (codec_get_uint(msg, rules_field(msg, "message_id")) != 0 &&
+		    !(t->response && rules_version_answer(msg)))
 			rules_add(r, "IKE_SA_INIT with message ID %llu, not 0 (RFC 7296 2.2)",
 			    (unsigned long long)codec_get_uint(msg,
 			    rules_field(msg, "message_id")));

@@ -413,6 +413,7 @@ int main(void)
 {
 	struct rules_report r;
 	enum rules_status st;
+	struct codec_node *m;
 
 	st = check(EXCH_IKE_SA_INIT, false, build(msg(EXCH_IKE_SA_INIT), PL_SA,
 	    PL_KE, PL_NONCE, NT(N_NAT_DETECTION_SOURCE_IP), PL_V, 0), NULL, &r);
@@ -506,6 +507,25 @@ int main(void)
 	st = check(EXCH_INFORMATIONAL, false, build(msg(EXCH_INFORMATIONAL),
 	    PL_D, 0), NULL, &r);
 	is_int(st, RULES_VIOLATES, "an unprotected Delete violates");
+	/* RFC 7296 2.5: the answer to a higher major version is unauthenticated,
+	 * in whatever exchange, with the message ID it answers */
+	st = check(EXCH_IKE_AUTH, true, build(msg(EXCH_IKE_AUTH),
+	    NT(N_INVALID_MAJOR_VERSION), 0), NULL, &r);
+	is_int(st, RULES_CONFORMS, "unprotected INVALID_MAJOR_VERSION answer to IKE_AUTH conforms (2.5)");
+	st = check(EXCH_CREATE_CHILD_SA, true, build(msg(EXCH_CREATE_CHILD_SA),
+	    NT(N_INVALID_IKE_SPI), 0), NULL, &r);
+	is_int(st, RULES_CONFORMS, "unprotected INVALID_IKE_SPI answer to CREATE_CHILD_SA conforms (1.5)");
+	st = check(EXCH_IKE_AUTH, true, build(msg(EXCH_IKE_AUTH),
+	    NT(N_AUTHENTICATION_FAILED), 0), NULL, &r);
+	is_int(st, RULES_VIOLATES, "unprotected AUTHENTICATION_FAILED in IKE_AUTH violates (1.2)");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_INVALID_MAJOR_VERSION), 0);
+	ike_set(m, "message_id", 0xffffffffu);
+	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
+	is_int(st, RULES_CONFORMS, "INVALID_MAJOR_VERSION with the message ID it answers conforms (2.5)");
+	m = build(msg(EXCH_IKE_SA_INIT), PL_SA, PL_KE, PL_NONCE, 0);
+	ike_set(m, "message_id", 5);
+	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
+	is_int(st, RULES_VIOLATES, "an IKE_SA_INIT response SA KE Nr with message ID 5 violates (2.2)");
 	st = check(EXCH_IKE_SA_INIT, false, build(msg(EXCH_IKE_SA_INIT), PL_SA,
 	    PL_KE, PL_NONCE, 200, 0), NULL, &r);
 	is_int(st, RULES_CONFORMS, "an unknown non-critical payload is allowed");
