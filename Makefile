@@ -156,6 +156,7 @@ $(B)/bench/bench_%: harness/bench/bench_%.c $(B)/libiketest.a
 bench: $(BENCHES) $(B)/iketest
 	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) IKETEST=$(B)/iketest sh harness/bench/run.sh $(B)/bench
 	$(Q)BENCH_SECONDS=$(BENCH_SECONDS) sh harness/bench/fuzz.sh $(B)/iketest
+	$(Q)sh harness/bench/suite.sh $(B)/iketest
 
 clean:
 	$(say) CLEAN $(B)
