@@ -8,9 +8,8 @@
 #
 # The sourcing adapter sets: prog, here, top, LAB, SLOT, PREFIX, LIBEXEC, D,
 # CTL (pluto's control socket), LOG, NSS, PIDFILE, PROFILE_DEFAULT, and
-# ENCAPSULATION (the connections' encapsulation=, default yes), optionally
-# TRANSPORT (yes: a transport-mode connection to the harness too), and
-# sources peers/lib.sh first.
+# ENCAPSULATION (the connections' encapsulation=, default yes), and sources
+# peers/lib.sh first.
 
 # Runtime libraries of Debian's libreswan 4.x (its Depends, less the
 # package itself), and the tools this adapter uses.
@@ -193,17 +192,8 @@ EOF
 	[ ! -f "$D/conns.conf" ] || cat "$D/conns.conf" >>"$D/ipsec.conf"
 }
 
-# conn NAME RIGHT RIGHTSUBNET AUTH [transport]: one connection (initiator
-# or responder); with transport, host to host (no subnets) in transport
-# mode: pluto switches to it for a CHILD SA request whose selectors are
-# the two hosts' addresses.
+# conn NAME RIGHT RIGHTSUBNET AUTH: one connection (initiator or responder).
 conn() {
-	if [ "${5:-}" = transport ]; then
-		subnets="type=transport"
-	else
-		subnets="leftsubnet=$PROTECTED_NET
-	rightsubnet=$3"
-	fi
 	if [ "$4" = psk ]; then
 		auth="authby=secret
 	leftid=$IUT_ADDR
@@ -224,8 +214,9 @@ conn $1
 	keyexchange=ike
 	ikev2=insist
 	left=$IUT_ADDR
+	leftsubnet=$PROTECTED_NET
 	right=$2
-	$subnets
+	rightsubnet=$3
 	$auth
 	ike=$IKE_ALG
 	esp=$ESP_ALG
@@ -269,10 +260,6 @@ do_configure() {
 		echo "# connections generated from $profile"
 		conn to-harness "$HARNESS_ADDR" "$HARNESS_PROTECTED_NET" psk
 		conn to-harness-cert "$HARNESS_ADDR" "$HARNESS_PROTECTED_NET" cert
-		# TRANSPORT (the adapter's): a transport-mode connection too, where
-		# the kernel beneath installs one (libreswan-kernel)
-		[ -z "${TRANSPORT:-}" ] ||
-		    conn to-harness-transport "$HARNESS_ADDR" - psk transport
 		for s in $(lab_peers); do
 			peer=$("$LAB" env "$s")
 			conn "to-$s" "$(echo "$peer" | sed -n 's/^IUT_ADDR=//p')" \
