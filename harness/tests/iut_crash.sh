@@ -99,8 +99,8 @@ runner=
 [ "$rc" = 1 ]
 ok $? "the run completes and fails (exit $rc, want 1)"
 sed 's/^/#   /' "$tmp/tap"
-grep -q '^1\.\.4$' "$tmp/tap"
-ok $? "every script has its verdict (1..4)"
+grep -q '^1\.\.5$' "$tmp/tap"
+ok $? "every script has its verdict, and the PSK check its line (1..5)"
 grep -q "^not ok 1 - $silent (IUT crashed: pid $pid1 is gone" "$tmp/tap"
 ok $? "script 1: not ok with the crash verdict"
 sed -n '/^not ok 1 /,/^ok 2 /p' "$tmp/tap" | grep -q '^# last lines of charon.log:'

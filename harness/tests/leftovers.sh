@@ -230,7 +230,7 @@ harness() {
 	runner=
 	grep -q "^not ok 1 - .*initiator_stops_after_response.ike (iketest run exit" "$tmp/harness.out" &&
 	    grep -q '^ok 2 - .*ke_modp_one.ike$' "$tmp/harness.out" &&
-	    grep -q '^1\.\.2$' "$tmp/harness.out" && [ "$rc" = 1 ]
+	    grep -q '^1\.\.3$' "$tmp/harness.out" && [ "$rc" = 1 ]
 	st=$?
 	ok "$st" "SIG$1 of iketest run: that script fails, the next passes, the runner ends (exit $rc)"
 	[ "$st" = 0 ] || sed 's/^/#   /' "$tmp/harness.out"

@@ -88,8 +88,8 @@ runner=
 [ "$rc" = 1 ]
 ok $? "the run completes and fails (exit $rc, want 1)"
 sed 's/^/#   /' "$tmp/tap"
-grep -q '^1\.\.2$' "$tmp/tap"
-ok $? "every script has its verdict (1..2)"
+grep -q '^1\.\.3$' "$tmp/tap"
+ok $? "every script has its verdict, and the PSK check its line (1..3)"
 grep -q "^not ok 1 - $silent (IUT crashed: pid $gpid is gone" "$tmp/tap"
 ok $? "script 1: not ok with the crash verdict (adapter status saw the guest gone)"
 ev=$(sed -n '/^not ok 1 /,/^ok 2 /s/^# evidence: //p' "$tmp/tap")

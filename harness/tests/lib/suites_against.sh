@@ -164,5 +164,21 @@ for f in ${IKETEST_SCRIPTS:-suites/*/*.ike}; do
 done
 echo "# $iut: $n scripts: pass $pass, fail $fail (IUT crashed or hung: $crash), skip $skip, todo $todo" >&2
 [ "$fail" = 0 ] || echo "# $iut: evidence of the failed scripts: $EVIDENCE" >&2
+
+# Secrets never reach a log: the lab PSK, as text or in hex (iked printed
+# it so), is in none of the log files the IUT's adapter names.
+n=$((n + 1))
+psk=$(head -n 1 "$CREDS_DIR/psk")
+hex=$(printf %s "$psk" | od -An -tx1 | tr -d ' \n')
+leak=
+for lf in $("$ADAPTER" logfiles 2>/dev/null </dev/null); do
+	[ -r "$lf" ] && grep -q -F -e "$psk" -e "$hex" "$lf" && leak="$leak $lf"
+done
+if [ -z "$leak" ]; then
+	echo "ok $n - no log of $iut holds the lab PSK"
+else
+	echo "not ok $n - the lab PSK is in$leak"
+	fail=$((fail + 1))
+fi
 echo "1..$n"
 [ "$fail" = 0 ]
