@@ -83,8 +83,7 @@ guest_need_kernel() {
 # traffic ends (the lab's echo hosts are behind, on the protected network).
 guest_echo() {
 	cat <<EOF2
-for p in UDP6 TCP6; do
-	socat \$p-LISTEN:7,ipv6only=0,reuseaddr,fork PIPE </dev/null >/dev/null 2>>'$D/echo.log' &
-done
+socat UDP6-RECVFROM:7,ipv6only=0,reuseaddr,fork PIPE </dev/null >/dev/null 2>>'$D/echo.log' &
+socat TCP6-LISTEN:7,ipv6only=0,reuseaddr,fork PIPE </dev/null >/dev/null 2>>'$D/echo.log' &
 EOF2
 }
