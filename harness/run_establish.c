@@ -95,7 +95,7 @@ static void run_establish_last(struct run_ctx *c)
  * sets no time for that, so a profile can give the wait, measured, that
  * the harness leaves before its first packet on a new CHILD SA (at most
  * 10 s: a run stays bounded). */
-static void run_child_ready(struct run_ctx *c)
+void run_child_ready(struct run_ctx *c)
 {
 	uint64_t us;
 

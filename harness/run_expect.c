@@ -83,6 +83,7 @@ static void run_process(struct run_ctx *c)
 {
 	struct err e;
 	enum ike_result r = IKE_R_OK;
+	size_t children;
 
 	if (!c->rx.response)
 		return;
@@ -91,6 +92,7 @@ static void run_process(struct run_ctx *c)
 	if (c->sa->initiator &&
 	    memcmp(c->rx.spi_i, c->sa->spi_i, IKE_SPI_LEN) != 0)
 		return;
+	children = c->sa->nchild;
 	switch (c->rx.exchange) {
 	case EXCH_IKE_SA_INIT:
 		r = ike_init_response(c->sa, &c->cfg, &c->rx, &e);
@@ -113,6 +115,8 @@ static void run_process(struct run_ctx *c)
 	}
 	if (r == IKE_R_FAIL || r == IKE_R_REFUSED)
 		run_diag(c, "SA state: %s", e.text);
+	else if (c->sa->nchild > children)
+		run_child_ready(c);	/* a new or rekeyed CHILD SA */
 }
 
 static void run_rules_line(struct run_ctx *c, int line)

@@ -272,6 +272,9 @@ int run_retransmits(struct run_ctx *c, const struct script_event *ev);
 
 /* run_establish.c */
 int run_establish(struct run_ctx *c, const struct script_event *ev);
+/* Waits [timers] child-ready after a CHILD SA was created (by establish,
+ * IKE_AUTH or CREATE_CHILD_SA), before the first packet on it. */
+void run_child_ready(struct run_ctx *c);
 
 /* run_iut.c: the IUT driven through its adapter */
 int run_iut(struct run_ctx *c, const struct script_event *ev);
