@@ -129,7 +129,9 @@ IKETEST_LAB_PREFIX=$mp IKETEST_RUNDIR=/run/iketest-$mp \
     ci/matrix --iut strongswan --suite "$tmp/suite" --out "$tmp/out" --no-interop \
     >"$tmp/matrix" 2>&1 &
 runner=$!
-D=/run/iketest-$mp/strongswan
+# ci/matrix runs each IUT in a lab of its own, nested in this one
+D=$(IKETEST_LAB_PREFIX=$mp IKETEST_RUNDIR=/run/iketest-$mp ci/lab sublab strongswan |
+    sed -n 's/^IKETEST_RUNDIR=//p')/strongswan
 pid3=$(wait_auth 1)
 ok $? "ci/matrix: charon initiated in the first script (pid ${pid3:-none})"
 sleep 1.5

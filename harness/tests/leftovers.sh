@@ -104,13 +104,14 @@ record() {
 }
 
 # midrun PREFIX PID: waits (at most 90 s) until a script's `iketest run`
-# runs in the harness namespace PREFIX-h, and a second more; prints its
-# pid.
+# runs in a harness namespace of the lab PREFIX (PREFIX-h, or that of a
+# nested lab, PREFIX-nSLOT-h: ci/lab sublab), and a second more; prints
+# its pid.
 midrun() {
 	i=0
 	while [ $i -lt 900 ]; do
 		alive "$2" || return 1
-		for p in $(ip netns pids "$1-h" 2>/dev/null); do
+		for p in $(lab_ns "$1" | grep -- '-h$' | xargs -r -n 1 ip netns pids 2>/dev/null); do
 			if { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q ' run --profile '; then
 				sleep 1
 				echo "$p"
