@@ -36,7 +36,7 @@ int crypto_bare_gcm_seal(size_t key_len, const uint8_t *plain, size_t len,
 		    EVP_EncryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1 ||
 		    EVP_EncryptUpdate(ctx, out, &n, plain, (int)len) != 1 ||
 		    EVP_EncryptFinal_ex(ctx, out + n, &n) != 1 ||
-		    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, tag) != 1) {
+		    crypto_aead_tag(ctx, tag, sizeof(tag)) != 1) {
 			crypto_ossl_err(e, "%s: seal failed", __func__);
 			goto out;
 		}

@@ -14,6 +14,16 @@
 #include "crypto_internal.h"
 #include "names.h"
 
+int crypto_aead_tag(EVP_CIPHER_CTX *ctx, uint8_t *tag, size_t len)
+{
+	OSSL_PARAM p[2];
+
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+	    tag, len);
+	p[1] = OSSL_PARAM_construct_end();
+	return EVP_CIPHER_CTX_get_params(ctx, p);
+}
+
 static const char *aes_name(const char *mode, size_t key_len)
 {
 	static const char *names[3][3] = {
@@ -239,8 +249,7 @@ int crypto_aead_seal(unsigned encr, const uint8_t *key, size_t key_len,
 	    (int)in_len) : 1) != 1 ||
 	    EVP_CipherFinal_ex(ctx, out->data + n, &fin) != 1 ||
 	    (size_t)n + (size_t)fin != in_len ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, (int)a.tag_len,
-	    out->data + in_len) != 1) {
+	    crypto_aead_tag(ctx, out->data + in_len, a.tag_len) != 1) {
 		crypto_ossl_err(e, "aead: %s seal failed", a.alg);
 		goto out;
 	}

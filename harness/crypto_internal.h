@@ -42,6 +42,13 @@ EVP_CIPHER *crypto_cache_cipher(const char *alg);
 EVP_MAC_CTX *crypto_cache_mac_ctx(const char *alg, const char *key,
     const char *value);
 
+/* crypto_cipher.c: the AEAD tag of a sealed message into tag (len
+ * bytes), 1 on success as EVP's calls: OSSL_CIPHER_PARAM_AEAD_TAG asked
+ * of the provider directly, which skips the ctrl-to-parameter
+ * translation of EVP_CTRL_AEAD_GET_TAG (bench_esp's profile: OpenSSL's
+ * parameter lookup is a third of a small packet's time). */
+int crypto_aead_tag(EVP_CIPHER_CTX *ctx, uint8_t *tag, size_t len);
+
 enum { CRYPTO_MAX_MAC = 64 };	/* largest PRF/HMAC output (SHA-512) */
 
 #endif

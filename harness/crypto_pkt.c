@@ -413,9 +413,8 @@ int crypto_pkt_encrypt(struct crypto_pkt *c, const uint8_t *iv,
 	    ((len > 0 || c->ccm) &&
 	    EVP_CipherUpdate(c->enc, p, &n, p, (int)len) != 1) ||
 	    EVP_CipherFinal_ex(c->enc, p + n, &fin) != 1 ||
-	    (size_t)n + (size_t)fin != len ||
-	    EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_AEAD_GET_TAG,
-	    (int)c->icv_len, icv) != 1)
+	    (size_t)n + (size_t)fin != len || crypto_aead_tag(c->enc, icv,
+	    c->icv_len) != 1)
 		return crypto_ossl_err(e, "%s: %s seal failed", __func__,
 		    names_get(NAMES_T_ENCR, c->encr));
 	return 0;

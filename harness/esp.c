@@ -150,11 +150,19 @@ void esp_sa_set_highest_seq(struct esp_sa *sa, uint64_t seq)
 /* 2.4: the fewest padding bytes that make payload | TFC | padding |
  * trailer a multiple of the block length and end it on a 4-byte
  * boundary (the header, IVs and ICVs are multiples of 4 already). */
+/* x mod n, n > 0: a mask when n is a power of two (every ESP block
+ * length is), as a division per packet showed in bench_esp's profile. */
+static size_t esp_rem(size_t x, size_t n)
+{
+	return (n & (n - 1)) == 0 ? x & (n - 1) : x % n;
+}
+
 static size_t esp_min_pad(const struct esp_sa *sa, size_t plain_len)
 {
 	size_t align = sa->block_len > ESP_ALIGN ? sa->block_len : ESP_ALIGN;
 
-	return (align - (plain_len + ESP_TRAILER_LEN) % align) % align;
+	return esp_rem(align - esp_rem(plain_len + ESP_TRAILER_LEN, align),
+	    align);
 }
 
 static size_t esp_pad_count(const struct esp_sa *sa, size_t len,
@@ -245,7 +253,7 @@ int esp_encap(struct esp_sa *sa, uint8_t next_header,
 	if (esp_next_seq(sa, o, &seq, e) < 0)
 		return -1;
 	ct_len = total - ESP_HDR_LEN - sa->iv_len - sa->icv_len;
-	if (sa->block_len > 1 && ct_len % sa->block_len != 0)
+	if (sa->block_len > 1 && esp_rem(ct_len, sa->block_len) != 0)
 		return err_set(e, "%s: %zu bytes to encrypt are not a multiple "
 		    "of the block length %zu (padding %zu given)", __func__,
 		    ct_len, sa->block_len, o->pad_len);

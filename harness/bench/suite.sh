@@ -73,6 +73,33 @@ asked() {
 	END { printf "%d\n", t }' "$1"
 }
 
+# optional US SCRIPT: an upper bound of the windows that may end early
+# (`within D ... or silence`): when the IUT keeps silent, they run out
+# and count as overhead (see the top); printed to say how much of the
+# overhead they can be.
+optional() {
+	awk '
+	function us(d) {
+		if (d ~ /ms$/) { sub(/ms$/, "", d); return d * 1000 }
+		if (d ~ /us$/) { sub(/us$/, "", d); return d }
+		sub(/s:?$/, "", d); return d * 1000000
+	}
+	/^[ \t]*#/ { next }
+	/ or silence/ {
+		for (i = 1; i < NF; i++)
+			if ($i == "within") { t += us($(i + 1)); break }
+	}
+	END { printf "%d\n", t }' "$1"
+}
+
+# inside RECORD: the duration-us of the record (`iketest run` from the
+# script's start to its record's end: transport, capture, the events,
+# evidence, clean-up with the adapter's terminate), 0 without one.
+inside() {
+	awk '$1 == "duration-us" { t = $2 } END { printf "%d\n", t }' "$1" \
+	    2>/dev/null || echo 0
+}
+
 # timed RECORD: the sum of the expected values of its timing lines.
 timed() {
 	awk '$1 == "timing" { t += $2 } END { printf "%d\n", t }' "$1" 2>/dev/null ||
@@ -89,7 +116,10 @@ for f in ${IKETEST_SCRIPTS:-suites/*/*.ike}; do
 	    --out "$T/rec" "$f" >/dev/null 2>&1 </dev/null
 	w=$(($(now_us) - s))
 	r=$(($(asked "$f") + $(timed "$rec.record")))
-	echo "$w $r $f" >>"$T/rows"
+	v=$(awk '$1 == "verdict" { v = $2 } END { print v ? v : "none" }' \
+	    "$rec.record" 2>/dev/null)
+	echo "$w $r $f $(inside "$rec.record") $(optional "$f") ${v:-none}" \
+	    >>"$T/rows"
 done
 
 awk -v target="$target" -v setup="$setup_us" '
@@ -101,7 +131,36 @@ END {
 	else printf ", ratio n/a\n"
 	printf "  lab and reference peer set up in %.1f s, apart\n", setup / 1e6
 }' "$T/rows"
+# Where the overhead (wall - required) is: outside `iketest run`'s own
+# clock (netns entry, process start-up, profile and script parse, exit:
+# wall - duration-us) and inside it (duration-us - required: transport
+# and capture set-up, the IUT's answer times, windows that ran out,
+# clean-up); the namespace entry alone timed apart.
+ns0=$(now_us)
+k=0
+while [ $k -lt 10 ]; do
+	ip netns exec "$HARNESS_NS" true
+	k=$((k + 1))
+done
+ns_us=$((($(now_us) - ns0) / 10))
+awk -v ns="$ns_us" -v target="$target" '
+{ w += $1; r += $2; in_ += $4; opt += $5; n++; v[$6]++
+  if ($1 < $2) short++ }
+END {
+	o = w - r
+	printf "  overhead %.1f s (%.2f s a script): outside the clock of iketest run %.1f s (%.0f ms a script; ip netns exec alone %.0f ms), inside %.1f s (%.0f ms a script)\n",
+	    o / 1e6, o / n / 1e6, (w - in_) / 1e6, (w - in_) / n / 1e3, ns / 1e3,
+	    (in_ - r) / 1e6, (in_ - r) / n / 1e3
+	printf "  windows that may end early (within D or silence): %.1f s at most, part of the overhead when the IUT keeps silent\n",
+	    opt / 1e6
+	printf "  verdicts:"
+	for (k in v) printf " %s %d", k, v[k]
+	printf "; %d scripts ended before their required waits\n", short
+	if (r > 0 && w / r > target)
+		printf "  P3 why (strace, time; harness/bench/README): one process a script, each asking the adapter its version (0.16-0.39 s, git describe --dirty in it), besides start-up and windows that run out\n"
+}' "$T/rows"
 echo "  the ten scripts with the most overhead (wall - required, s):"
-awk '{ printf "%.2f %.2f %.2f %s\n", ($1 - $2) / 1e6, $1 / 1e6, $2 / 1e6, $3 }' "$T/rows" |
-    sort -rn | head -n 10 |
-    awk '{ printf "    %6.2f  (wall %.2f, required %.2f)  %s\n", $1, $2, $3, $4 }'
+awk '{ printf "%.2f %.2f %.2f %s %.2f\n", ($1 - $2) / 1e6, $1 / 1e6, $2 / 1e6,
+    $3, $4 / 1e6 }' "$T/rows" | sort -rn | head -n 10 |
+    awk '{ printf "    %6.2f  (wall %.2f, in iketest run %.2f, required %.2f)  %s\n",
+    $1, $2, $5, $3, $4 }'
