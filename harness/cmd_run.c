@@ -49,7 +49,10 @@ static void run_usage(FILE *out)
 	    "nothing was tested: that is exit 1 unless --allow-all-skip.\n"
 	    "Exit status: 0 passed (skips and declared deviations included),\n"
 	    "1 a failed check (an IUT's misbehaviour, or nothing tested),\n"
-	    "2 a bad script, profile or usage.\n");
+	    "2 a bad script, profile or usage.\n"
+	    "The record names the IUT's version: [iut] version, else the first\n"
+	    "line of [iut] version-command, kept in $IKETEST_IUT_VERSION_CACHE\n"
+	    "(a file) when it is set, so that a runner of many scripts asks once.\n");
 }
 
 static int run_num_opt(const char *name, const char *v, unsigned *out)
