@@ -172,6 +172,9 @@ enum report_change {
 };
 const char *report_change_name(enum report_change c);
 
+/* Whether two texts are equal, NULL counting as "". */
+bool report_streq(const char *a, const char *b);
+
 /* base or cur may be NULL (a test only in one of the runs). Flaky: the
  * verdict changed while the script hash and IUT name+version did not. */
 enum report_change report_diff_classify(const struct report_record *base,

@@ -190,11 +190,6 @@ void report_fuzz_free(struct report_fuzz *z)
 	free(z);
 }
 
-static bool rf_same(const char *a, const char *b)
-{
-	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
-}
-
 bool report_finding_new(const struct report_run *base, const char *iut,
     const struct report_finding *f)
 {
@@ -206,9 +201,9 @@ bool report_finding_new(const struct report_run *base, const char *iut,
 		if (strcmp(z->iut, iut) != 0)
 			continue;
 		for (k = 0; k < z->nfindings; k++)
-			if (rf_same(z->findings[k].kind, f->kind) &&
-			    rf_same(z->findings[k].state, f->state) &&
-			    rf_same(z->findings[k].check, f->check))
+			if (report_streq(z->findings[k].kind, f->kind) &&
+			    report_streq(z->findings[k].state, f->state) &&
+			    report_streq(z->findings[k].check, f->check))
 				return false;
 	}
 	return true;
