@@ -15,8 +15,8 @@ enum { REPORT_RUNS_MAX = 256 };
 static void report_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: iketest report [--baseline RUNDIR] [--out SITEDIR] [--css FILE]\n"
-	    "                      RUNDIR...\n"
+	    "usage: iketest report [--baseline RUNDIR] [--history RUNDIR]...\n"
+	    "                      [--out SITEDIR] [--css FILE] RUNDIR...\n"
 	    "\n"
 	    "Reads the result records of each run and writes a static HTML site\n"
 	    "(no JavaScript; works from file:// and prints cleanly):\n"
@@ -34,6 +34,11 @@ static void report_usage(FILE *out)
 	    "                                  tables with the tshark command\n"
 	    "  SITEDIR/RUN/junit.xml           JUnit XML for CI systems\n"
 	    "\n"
+	    "A run holding a file `night' is a night of ci/nightly: its page opens\n"
+	    "with what changed (partial or not, new failures, fixed, new fuzz\n"
+	    "findings, flaky), its fuzz campaigns (fuzz/IUT/fuzz.record) with each\n"
+	    "finding's script copied beside it, and after the diff the strips.\n"
+	    "\n"
 	    "RUNDIR is a run folder as ci/matrix writes it (reports/out/RUNID,\n"
 	    "one folder per IUT holding NAME.record and NAME.pcap), or any folder of\n"
 	    "*.record files (`iketest run --out DIR').\n"
@@ -41,6 +46,9 @@ static void report_usage(FILE *out)
 	    "  --baseline RUNDIR  compare every run with this one: new failures,\n"
 	    "                     fixed, still failing, flaky (the verdict changed\n"
 	    "                     but neither the script nor the IUT did)\n"
+	    "  --history RUNDIR   an earlier night (repeatable, oldest first) for the\n"
+	    "                     flakiness strips: per test, its verdict in each\n"
+	    "                     night and the flaky changes among them\n"
 	    "  --out SITEDIR      where the site goes (default reports/out/site)\n"
 	    "  --css FILE         the style sheet (default reports/style.css)\n"
 	    "\n"
@@ -79,6 +87,8 @@ struct report_args {
 	const char *baseline, *out, *css;
 	char **dirs;
 	int ndirs;
+	const char *history[REPORT_RUNS_MAX];
+	size_t nhistory;
 };
 
 static int report_args(int argc, char **argv, struct report_args *a)
@@ -91,6 +101,13 @@ static int report_args(int argc, char **argv, struct report_args *a)
 			return 1;
 		} else if (strcmp(argv[i], "--baseline") == 0 && i + 1 < argc) {
 			a->baseline = argv[++i];
+		} else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc) {
+			if (a->nhistory == REPORT_RUNS_MAX) {
+				fprintf(stderr, "iketest report: at most %d "
+				    "--history\n", REPORT_RUNS_MAX);
+				return -1;
+			}
+			a->history[a->nhistory++] = argv[++i];
 		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
 			a->out = argv[++i];
 		} else if (strcmp(argv[i], "--css") == 0 && i + 1 < argc) {
@@ -148,9 +165,10 @@ static int report_baseline(const char *dir, struct report_run **runs,
 }
 
 static int report_main(const struct report_args *a, struct report_run **runs,
-    size_t *nruns, struct err *e)
+    size_t *nruns, struct report_run **hist, struct err *e)
 {
-	struct report_site_opts o = { .out_dir = a->out, .css_path = a->css };
+	struct report_site_opts o = { .out_dir = a->out, .css_path = a->css,
+	    .history = hist };
 	struct report_run *base = NULL;
 	char css[PATH_MAX + 32];
 	size_t i, bad = 0;
@@ -164,6 +182,9 @@ static int report_main(const struct report_args *a, struct report_run **runs,
 	if (a->baseline != NULL &&
 	    report_baseline(a->baseline, runs, nruns, &base, e) < 0)
 		return 2;
+	for (; o.nhistory < a->nhistory; o.nhistory++)
+		if (report_load(a->history[o.nhistory], &hist[o.nhistory], e) < 0)
+			return 2;
 	if (o.css_path == NULL)
 		o.css_path = report_find_css(css, sizeof(css));
 	if (o.css_path == NULL)
@@ -184,6 +205,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct report_args a = { .out = "reports/out/site" };
 	struct report_run *runs[REPORT_RUNS_MAX + 1];
+	struct report_run *hist[REPORT_RUNS_MAX] = { NULL };
 	size_t nruns = 0, i;
 	struct err e;
 	int rc;
@@ -194,10 +216,12 @@ int cmd_report(int argc, char **argv)
 			report_usage(stderr);
 		return rc < 0 ? 2 : 0;
 	}
-	rc = report_main(&a, runs, &nruns, &e);
+	rc = report_main(&a, runs, &nruns, hist, &e);
 	if (rc == 2)
 		fprintf(stderr, "iketest report: %s\n", e.text);
 	for (i = 0; i < nruns; i++)
 		report_run_free(runs[i]);
+	for (i = 0; i < a.nhistory; i++)
+		report_run_free(hist[i]);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 struct err;
+struct report_run;
 
 enum { REPORT_RECORD_MAX = 16 << 20 };	/* bytes of one record file */
 
@@ -96,6 +97,40 @@ const char *report_record_iut(const struct report_record *r);
  * any path, and a site is published, so only *.ike files are read. */
 bool report_record_script_ok(const struct report_record *r);
 
+/* ------------------------------------------------------------ fuzz */
+
+/* A finding of a campaign (`finding PATH' and the lines after it). */
+struct report_finding {
+	char *path;		/* its finding.ike, as the campaign wrote it */
+	char *kind;		/* crash, check */
+	char *state;		/* init, auth, info, child, rekey */
+	char *check;		/* the failed check or crash, its signature */
+	char *minimized;	/* "yes", or why not */
+	unsigned long long casen;
+};
+
+/* A campaign's fuzz.record (`iketest fuzz', harness/RESULTS.md). */
+struct report_fuzz {
+	char *file;		/* the record's path */
+	char *iut;		/* `iut', else the name of its folder */
+	unsigned long long seed, cases;
+	char *cps;		/* cases-per-second, as written */
+	char *partial;		/* why the campaign is partial, or NULL */
+	struct report_finding *findings;
+	size_t nfindings;
+};
+
+/* Parses text[0..len) of a fuzz.record named name; dir_iut is the IUT
+ * when the record names none. A record without `end' (an interrupted
+ * campaign) is partial, not an error. 0, or -1 with "name:line: msg". */
+int report_fuzz_parse(const char *name, const char *dir_iut,
+    const char *text, size_t len, struct report_fuzz **out, struct err *e);
+void report_fuzz_free(struct report_fuzz *z);
+/* Whether finding f of an IUT is new against base (NULL: every one is):
+ * the same IUT, kind, state and check signature count as one finding. */
+bool report_finding_new(const struct report_run *base, const char *iut,
+    const struct report_finding *f);
+
 /* ------------------------------------------------------------ runs */
 
 struct report_run {
@@ -110,10 +145,16 @@ struct report_run {
 	size_t nbad;
 	char **unavail;			/* "IUT: reason" (ci/matrix's unavailable) */
 	size_t nunavail;
+	struct report_fuzz **fuzz;	/* DIR/fuzz/IUT/fuzz.record (ci/nightly) */
+	size_t nfuzz;
+	/* DIR/night (ci/nightly): `state running|complete|partial' and
+	 * `reason TEXT'; night_state NULL when there is no such file. */
+	char *night_state, *night_reason;
 };
 
 /* Loads DIR/IUT/ *.record (ci/matrix's layout), DIR/ *.record and
- * DIR/IUT/SUITE/ *.record.
+ * DIR/IUT/SUITE/ *.record; a file named fuzz.record among them is a
+ * campaign's (run->fuzz), and DIR/night the night's state.
  * Bad records are kept as texts in run->bad (the caller shows them);
  * -1 only when DIR itself cannot be read or memory runs out. */
 int report_run_load(const char *dir, struct report_run **out, struct err *e);
@@ -131,6 +172,9 @@ enum report_change {
 };
 const char *report_change_name(enum report_change c);
 
+/* Whether two texts are equal, NULL counting as "". */
+bool report_streq(const char *a, const char *b);
+
 /* base or cur may be NULL (a test only in one of the runs). Flaky: the
  * verdict changed while the script hash and IUT name+version did not. */
 enum report_change report_diff_classify(const struct report_record *base,
@@ -145,6 +189,21 @@ struct report_diff_entry {
 int report_diff_build(const struct report_run *base,
     const struct report_run *cur, struct report_diff_entry **out,
     size_t *n, struct err *e);
+
+/* ------------------------------------------------------------ nights */
+
+/* Why a night is partial: its state is not `complete' (interrupted, or
+ * killed before it could say so). NULL: complete, or not a night (no
+ * DIR/night). */
+const char *report_night_partial(const struct report_run *night);
+
+/* One test (key) over nights[0..n), oldest first: v[i] its verdict in
+ * night i (RV_COUNT when absent), flaky[i] whether that verdict differs
+ * from night i-1's while the script hash and the IUT (name, version)
+ * stayed the same (report_diff_classify's RC_FLAKY). Returns how many
+ * nights are flaky changes. */
+unsigned report_flaky_strip(struct report_run *const *nights, size_t n,
+    const char *key, enum report_verdict *v, bool *flaky);
 
 /* ------------------------------------------------------------ output */
 
@@ -165,12 +224,21 @@ void report_svg_bar(FILE *f, const struct report_counts *c);
 /* Inline SVG: expected against measured times, one pair per gap. */
 void report_svg_timing(FILE *f, const struct report_timing *t, size_t n);
 
+/* Inline SVG: a flakiness strip, a cell per night (report_flaky_strip's
+ * v and flaky; nights: their names), oldest first. */
+void report_svg_strip(FILE *f, const enum report_verdict *v,
+    const bool *flaky, const char *const *nights, size_t n);
+
 /* JUnit XML of one run. */
 void report_junit(FILE *f, const struct report_run *run);
 
 struct report_site_opts {
 	const char *out_dir;		/* the site */
 	const char *css_path;		/* copied to out_dir/style.css */
+	/* Earlier nights for the flakiness strips, oldest first (ci/nightly,
+	 * --history); the strips end with the last run. */
+	struct report_run **history;
+	size_t nhistory;
 };
 
 /* Writes the site: index.html, one folder per run. base may be NULL. */

@@ -20,7 +20,7 @@ const char *report_change_name(enum report_change c)
 	return (unsigned)c < RC_COUNT ? change_names[c] : "?";
 }
 
-static bool rd_streq(const char *a, const char *b)
+bool report_streq(const char *a, const char *b)
 {
 	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
 }
@@ -31,7 +31,7 @@ static bool rd_unchanged(const struct report_record *a,
 {
 	return a->sha256[0] != '\0' && strcmp(a->sha256, b->sha256) == 0 &&
 	    strcmp(report_record_iut(a), report_record_iut(b)) == 0 &&
-	    rd_streq(a->f[RF_IUT_VERSION], b->f[RF_IUT_VERSION]);
+	    report_streq(a->f[RF_IUT_VERSION], b->f[RF_IUT_VERSION]);
 }
 
 enum report_change report_diff_classify(const struct report_record *base,

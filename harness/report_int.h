@@ -84,4 +84,11 @@ void rs_interop(FILE *f, const struct report_run *run);
  * load --out): 1 written, 0 none there, -1 error. */
 int rs_load_page(const struct rs *s, struct report_run **runs, size_t nruns);
 
+/* report_night.c, on a night's run page (ci/nightly): what changed
+ * (partial or not, new failures, fixed, new findings, flaky) and the
+ * campaigns' findings, copied beside the page; after the diff, the
+ * flakiness strips over the history nights and this one. */
+int rs_night_head(FILE *f, const struct rs *s, const struct report_run *run);
+int rs_night_strips(FILE *f, const struct rs *s, const struct report_run *run);
+
 #endif

@@ -15,6 +15,8 @@
 #include "names.h"
 #include "report.h"
 
+static char *rr_basename(const char *dir);
+
 /* Reads a whole regular file of at most max bytes, NUL-terminated. */
 static int rr_read(const char *path, size_t max, char **out, size_t *len,
     struct err *e)
@@ -207,6 +209,66 @@ static int rr_add_record(struct report_run *run, const char *path)
 	return rr_push_rec(run, r);
 }
 
+/* A campaign's fuzz.record (report_fuzz.c); dir names the IUT when the
+ * record does not. A bad one is listed with the bad records. */
+static int rr_add_fuzz(struct report_run *run, const char *dir,
+    const char *path)
+{
+	struct report_fuzz *z, **l;
+	char *text = NULL, *iut = rr_basename(dir);
+	size_t len;
+	struct err e;
+	int rc;
+
+	if (iut == NULL)
+		return -1;
+	rc = rr_read(path, REPORT_RECORD_MAX, &text, &len, &e);
+	if (rc == 0)
+		rc = report_fuzz_parse(path, iut, text, len, &z, &e);
+	free(text);
+	free(iut);
+	if (rc < 0)
+		return rr_push(&run->bad, &run->nbad, strdup(e.text));
+	l = realloc(run->fuzz, (run->nfuzz + 1) * sizeof(*l));
+	if (l == NULL) {
+		report_fuzz_free(z);
+		return -1;
+	}
+	l[run->nfuzz++] = z;
+	run->fuzz = l;
+	return 0;
+}
+
+/* ci/nightly's DIR/night: `state WORD' and `reason TEXT' lines. */
+static int rr_night(struct report_run *run, const char *dir)
+{
+	char *path = rr_join(dir, "night"), *text = NULL, *line, *nl;
+	size_t len;
+	struct err e;
+	int rc = 0;
+
+	if (path == NULL)
+		return -1;
+	if (rr_read(path, 4096, &text, &len, &e) < 0) {
+		free(path);
+		return 0;	/* not a night */
+	}
+	for (line = text; rc == 0 && *line != '\0'; line = nl) {
+		nl = line + strcspn(line, "\n");
+		if (*nl != '\0')
+			*nl++ = '\0';
+		if (strncmp(line, "state ", 6) == 0 && run->night_state == NULL)
+			rc = (run->night_state = strdup(line + 6)) ? 0 : -1;
+		else if (strncmp(line, "reason ", 7) == 0 && !run->night_reason)
+			rc = (run->night_reason = strdup(line + 7)) ? 0 : -1;
+	}
+	if (rc == 0 && run->night_state == NULL)
+		rc = (run->night_state = strdup("unknown")) ? 0 : -1;
+	free(text);
+	free(path);
+	return rc;
+}
+
 /* ci/matrix writes DIR/IUT/unavailable with the adapter's reason. */
 static int rr_unavailable(struct report_run *run, const char *sub,
     const char *iut)
@@ -246,7 +308,10 @@ static int rr_scan(struct report_run *run, const char *dir, int depth)
 		path = ents[i]->d_name[0] == '.' ? NULL :
 		    rr_join(dir, ents[i]->d_name);
 		if (path != NULL && rc == 0 && stat(path, &st) == 0) {
-			if (S_ISREG(st.st_mode) && rr_ends(path, ".record"))
+			if (S_ISREG(st.st_mode) &&
+			    strcmp(ents[i]->d_name, "fuzz.record") == 0)
+				rc = rr_add_fuzz(run, dir, path);
+			else if (S_ISREG(st.st_mode) && rr_ends(path, ".record"))
 				rc = rr_add_record(run, path);
 			else if (S_ISDIR(st.st_mode) && depth < 2 &&
 			    (rc = rr_scan(run, path, depth + 1)) == 0 && depth == 0)
@@ -318,7 +383,8 @@ int report_run_load(const char *dir, struct report_run **out, struct err *e)
 		return err_set(e, "%s: out of memory", dir);
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    rr_scan(run, dir, 0) < 0 || rr_iuts(run) < 0) {
+	    rr_scan(run, dir, 0) < 0 || rr_iuts(run) < 0 ||
+	    rr_night(run, dir) < 0) {
 		err_set(e, "%s: %s", dir, errno ? strerror(errno) :
 		    "not a readable folder of records");
 		report_run_free(run);
@@ -362,6 +428,11 @@ void report_run_free(struct report_run *run)
 	rr_free_strs(run->iuts, run->niuts);
 	rr_free_strs(run->bad, run->nbad);
 	rr_free_strs(run->unavail, run->nunavail);
+	for (i = 0; i < run->nfuzz; i++)
+		report_fuzz_free(run->fuzz[i]);
+	free(run->fuzz);
+	free(run->night_state);
+	free(run->night_reason);
 	free(run->dir);
 	free(run->name);
 	free(run->slug);

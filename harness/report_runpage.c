@@ -235,7 +235,8 @@ int rs_run_page(const struct rs *s, const struct report_run *run)
 	    "Wireshark key tables (<code>." EVIDENCE_IKE_TABLE "</code>, "
 	    "<code>." EVIDENCE_ESP_TABLE "</code>) and says how to read the "
 	    "capture decrypted.</p>\n", run->nrecs, run->niuts);
-	if (rp_diff(f, s, run) < 0) {
+	if (rs_night_head(f, s, run) < 0 || rp_diff(f, s, run) < 0 ||
+	    rs_night_strips(f, s, run) < 0) {
 		fclose(f);
 		return -1;
 	}

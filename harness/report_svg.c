@@ -72,3 +72,31 @@ void report_svg_timing(FILE *f, const struct report_timing *t, size_t n)
 	fprintf(f, "<text x=\"30\" y=\"%.0f\" font-size=\"10\">grey: scheduled, "
 	    "blue: measured</text></svg>", top + plot + 32);
 }
+
+/* A flakiness strip: one 12x12 cell per night, oldest first, filled by
+ * its verdict (hollow when the test did not run that night); a night
+ * whose verdict is a flaky change gets a black frame and class "flaky". */
+void report_svg_strip(FILE *f, const enum report_verdict *v,
+    const bool *flaky, const char *const *nights, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "<svg class=\"strip\" width=\"%zu\" height=\"14\" "
+	    "viewBox=\"0 0 %zu 14\" role=\"img\" aria-label=\"", n * 14, n * 14);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s%s", i ? ", " : "", v[i] < RV_COUNT ?
+		    report_verdict_name(v[i]) : "absent", flaky[i] ? " (flaky)" : "");
+	fprintf(f, "\">");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "<rect class=\"night%s\" x=\"%zu\" y=\"1\" width=\"12\" "
+		    "height=\"12\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\">"
+		    "<title>", flaky[i] ? " flaky" : "", i * 14 + 1,
+		    v[i] < RV_COUNT ? rs_fill[v[i]] : "none",
+		    flaky[i] ? "#000000" : "#9e9e9e", flaky[i] ? "2" : "1");
+		report_esc(f, nights[i]);
+		fprintf(f, ": %s%s</title></rect>", v[i] < RV_COUNT ?
+		    report_verdict_name(v[i]) : "did not run",
+		    flaky[i] ? ", flaky change" : "");
+	}
+	fprintf(f, "</svg>");
+}

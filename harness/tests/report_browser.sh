@@ -9,7 +9,9 @@
 # browser); then saves build/report-wall.png (the front page at
 # 1920x1080) and build/report-screenshot.png (a run page). Before the
 # browser: record names (run), the deviation in records, ci/matrix's
-# counts. SKIP of the browser part without chromium.
+# counts. Then a night of ci/nightly made of the fixtures: what changed
+# first, the partial mark, the findings, the flakiness strips, links.
+# SKIP of the browser part without chromium.
 set -u
 IKETEST=${IKETEST:-build/iketest}
 TOP=${IKETEST_TOP:-.}
@@ -86,6 +88,26 @@ dom() {	# dom FILE: the DOM of a page after Chromium parsed it
 	    --dump-dom "file://$1" 2>/dev/null
 }
 
+# hrefs SITE: every href of every page of SITE, as Chromium parsed it,
+# must name a file from the page's folder (relative: the site stands
+# alone). Sets pages, links and bad.
+hrefs() {
+	bad=0 pages=0 links=0
+	for page in $(find "$1" -name '*.html' | sort); do
+		pages=$((pages + 1))
+		dom "$page" >"$tmp/page.dom"
+		dir=$(dirname "$page")
+		for h in $(grep -o 'href="[^"]*"' "$tmp/page.dom" | sed 's/^href="//; s/"$//; s/#.*//'); do
+			[ -n "$h" ] || continue
+			links=$((links + 1))
+			case $h in
+			*://* | /*) echo "# absolute link in $page: $h"; bad=$((bad + 1)); continue ;;
+			esac
+			[ -f "$dir/$h" ] || { echo "# broken link in $page: $h"; bad=$((bad + 1)); }
+		done
+	done
+}
+
 site=$tmp/site
 "$IKETEST" report --baseline "$FIX/run-a" --out "$site" "$FIX/run-b" \
     >"$tmp/out" 2>"$tmp/err"
@@ -129,20 +151,7 @@ grep -q 'gamma: PF_KEY is missing' "$tmp/run-b.dom"
 ok $? "the unavailable IUT is named with its reason"
 
 # Every href of every page resolves to a file, from the page's folder.
-bad=0 pages=0 links=0
-for page in $(find "$site" -name '*.html' | sort); do
-	pages=$((pages + 1))
-	dom "$page" >"$tmp/page.dom"
-	dir=$(dirname "$page")
-	for h in $(grep -o 'href="[^"]*"' "$tmp/page.dom" | sed 's/^href="//; s/"$//; s/#.*//'); do
-		[ -n "$h" ] || continue
-		links=$((links + 1))
-		case $h in
-		*://* | /*) echo "# absolute link in $page: $h"; bad=$((bad + 1)); continue ;;
-		esac
-		[ -f "$dir/$h" ] || { echo "# broken link in $page: $h"; bad=$((bad + 1)); }
-	done
-done
+hrefs "$site"
 ok $(( bad != 0 )) "every href of $pages pages resolves to a file ($links links, $bad bad)"
 ok $(( links < 40 )) "the pages link to each other (at least 40 links, got $links)"
 
@@ -195,17 +204,7 @@ echo "$gcm" | grep -q '<th scope="row">ref</th>.*<td class="sum">2 / 2</td></tr>
 ok $? "a summary column per initiator and row per responder, skips not counted"
 ilinks=$(grep -o '<td class="cell">[^<]*<span class="test">tunnel</span> <a [^>]*href="[^"]*"' "$tmp/interop.sec" | wc -l)
 ok $(( ilinks != 8 )) "every cell links to its page (8, got $ilinks)"
-bad=0 pages=0 links=0
-for page in $(find "$isite" -name '*.html' | sort); do
-	pages=$((pages + 1))
-	dom "$page" >"$tmp/page.dom"
-	dir=$(dirname "$page")
-	for h in $(grep -o 'href="[^"]*"' "$tmp/page.dom" | sed 's/^href="//; s/"$//; s/#.*//'); do
-		[ -n "$h" ] || continue
-		links=$((links + 1))
-		[ -f "$dir/$h" ] || { echo "# broken link in $page: $h"; bad=$((bad + 1)); }
-	done
-done
+hrefs "$isite"
 ok $(( bad != 0 || pages < 10 )) "every href of the $pages interop site pages resolves ($links links, $bad bad)"
 ipage=$(grep -rl 'no common suite: N(NO_PROPOSAL_CHOSEN)' "$isite/run-i" | head -n 1)
 ok $([ -n "$ipage" ]; echo $?) "the skipped cell's page says no common suite, with the notify"
@@ -316,6 +315,46 @@ timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
     --screenshot=build/report-wall.png --window-size=1920,1080 \
     "file://$tmp/bigsite/index.html" >/dev/null 2>&1
 ok $([ -s build/report-wall.png ]; echo $?) "the front page's screenshot at 1920x1080 is build/report-wall.png"
+
+# A night of ci/nightly, made of the fixtures: run-a the last night,
+# run-b this one, interrupted (partial), with a fuzz campaign of one
+# finding. Its page opens with what changed, has the campaign with a
+# working link to the finding's script, a strip per record (run-b's 9
+# readable records) over 2 nights, the flaky test's strip framed once,
+# and every link of the site resolves.
+nights=$tmp/nights
+mkdir -p "$nights"
+cp -R "$FIX/run-a" "$nights/n1"
+cp -R "$FIX/run-b" "$nights/n2"
+printf 'state complete\n' >"$nights/n1/night"
+printf 'state partial\nreason interrupted by TERM during fuzz\n' >"$nights/n2/night"
+fz=$nights/n2/fuzz/alpha
+mkdir -p "$fz/findings/crash-auth-seed7-case3"
+printf 'test "a finding"\n' >"$fz/findings/crash-auth-seed7-case3/finding.ike"
+printf 'iketest-fuzz 1\niut alpha\nseed 7\ncases 50\ncases-per-second 9.5\nfinding %s\nfinding-kind crash\nfinding-state auth\nfinding-case 3\nfinding-check IUT crashed\nfinding-minimized yes\nfindings 1\nverdict fail\nend\n' \
+    "$fz/findings/crash-auth-seed7-case3/finding.ike" >"$fz/fuzz.record"
+nsite=$tmp/night-site
+"$IKETEST" report --history "$nights/n1" --baseline "$nights/n1" \
+    --out "$nsite" "$nights/n2" >/dev/null 2>"$tmp/night.err"
+ok $(( $? > 1 )) "a report of a night with --history (exit 0 or 1: run-b has a truncated record)"
+dom "$nsite/n2/index.html" >"$tmp/night.dom"
+first=$(grep -o '<section id="[a-z]*"' "$tmp/night.dom" | head -n 1)
+ok $([ "$first" = '<section id="night"' ]; echo $?) "the night's page opens with what changed ($first)"
+grep -q '<strong>partial</strong> night: interrupted by TERM during fuzz' "$tmp/night.dom"
+ok $? "it says the night is partial, and why"
+grep -q '<a href="#diff">new failures: 1</a>' "$tmp/night.dom" &&
+    grep -q '<a href="#fuzz">new findings (fuzz): 1</a>' "$tmp/night.dom"
+ok $? "it counts the new failure and the new finding"
+sed -n '/<section id="diff">/,/<\/section>/p' "$tmp/night.dom" | grep -q 'flaky</td><td>retransmission/retransmit@beta'
+ok $? "the diff section follows, with the flaky test"
+strips=$(grep -o '<svg class="strip"' "$tmp/night.dom" | wc -l)
+ok $(( strips != 9 )) "a strip per test and IUT (9, got $strips)"
+framed=$(grep 'retransmission/retransmit@beta</th>' "$tmp/night.dom" | grep -o '<rect class="night flaky"' | wc -l)
+ok $(( framed != 1 )) "the flaky test's strip has its flaky night framed (1, got $framed)"
+grep -q '<a href="fuzz/alpha/crash-auth-seed7-case3.ike">finding.ike</a>' "$tmp/night.dom"
+ok $? "the finding links its script, copied beside the page"
+hrefs "$nsite"
+ok $(( bad != 0 )) "every href of the night's $pages pages resolves ($links links, $bad bad)"
 
 # A screenshot, kept as an artifact of the run.
 mkdir -p build

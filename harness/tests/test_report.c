@@ -1,7 +1,8 @@
 /* Tests of the report module: the record reader (a good record, a table
  * of bad lines with their file:line, truncation at every offset of a
  * fixture record), the diff classification (a table of cases), JUnit XML
- * well-formedness with hostile text, and HTML escaping. */
+ * well-formedness with hostile text, HTML escaping, fuzz records read
+ * back, and the flakiness strips over nights (a table of nights). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,6 +477,131 @@ static void junit_counts(void)
 	report_run_free(run);
 }
 
+
+/* ------------------------------------------------------------ nights */
+
+static const char fuzz_rec[] =
+    "iketest-fuzz 1\nprofile peers/x/profile.conf\niut x\nseed 7\n"
+    "shard 1/1\ncases 120\nstate auth 10 9\ncases-per-second 40.5\n"
+    "finding /tmp/f/crash-auth-seed7-case3/finding.ike\n"
+    "finding-kind crash\nfinding-state auth\nfinding-case 3\n"
+    "finding-check IUT crashed: pid changed\nfinding-minimized yes\n"
+    "finding /tmp/f/check-init-seed7-case9/finding.ike\n"
+    "finding-kind check\nfinding-state init\nfinding-case 9\n"
+    "finding-check RFC 7296 3.3\nfinding-minimized yes\n"
+    "findings 2\nverdict fail\nend\n";
+
+static void fuzz_records(void)
+{
+	struct report_fuzz *z = NULL;
+	struct report_run base = { 0 };
+	struct report_fuzz *list[1];
+	struct err e;
+	size_t cut = strlen(fuzz_rec) - strlen("verdict fail\nend\n");
+
+	ok(report_fuzz_parse("f.record", "dir", fuzz_rec, strlen(fuzz_rec),
+	    &z, &e) == 0, "fuzz: a whole record parses");
+	if (z == NULL)
+		return;
+	ok(strcmp(z->iut, "x") == 0 && z->seed == 7 && z->cases == 120 &&
+	    strcmp(z->cps, "40.5") == 0 && z->partial == NULL,
+	    "fuzz: iut, seed, cases, rate; not partial");
+	ok(z->nfindings == 2 && z->findings[1].casen == 9 &&
+	    strcmp(z->findings[0].kind, "crash") == 0 &&
+	    strcmp(z->findings[1].check, "RFC 7296 3.3") == 0,
+	    "fuzz: two findings with their kind, case and check");
+	list[0] = z;
+	base.fuzz = list;
+	base.nfuzz = 1;
+	ok(!report_finding_new(&base, "x", &z->findings[0]),
+	    "fuzz: a finding the baseline has is not new");
+	ok(report_finding_new(&base, "y", &z->findings[0]),
+	    "fuzz: the same finding of another IUT is new");
+	ok(report_finding_new(NULL, "x", &z->findings[0]),
+	    "fuzz: without a baseline every finding is new");
+	report_fuzz_free(z);
+	z = NULL;
+	ok(report_fuzz_parse("f.record", "dir", fuzz_rec, cut, &z, &e) == 0 &&
+	    z->partial != NULL && strstr(z->partial, "interrupted") != NULL,
+	    "fuzz: a record without `end' is partial");
+	report_fuzz_free(z);
+	z = NULL;
+	ok(report_fuzz_parse("f.record", "dir", "iketest-fuzz 1\nseed 7\n", 22,
+	    &z, &e) == 0 && strcmp(z->iut, "dir") == 0,
+	    "fuzz: no `iut' line: the folder names the IUT");
+	report_fuzz_free(z);
+	ok(report_fuzz_parse("f.record", "dir", "iketest-record 1\n", 17, &z,
+	    &e) < 0 && strncmp(e.text, "f.record:1: ", 12) == 0,
+	    "fuzz: not a fuzz record: file:line (%s)", e.text);
+	ok(report_fuzz_parse("f.record", "dir",
+	    "iketest-fuzz 1\nfinding-kind crash\n", 33, &z, &e) < 0 &&
+	    strncmp(e.text, "f.record:2: ", 12) == 0,
+	    "fuzz: a finding's line before `finding': file:line (%s)", e.text);
+	ok(report_fuzz_parse("f.record", "dir", "iketest-fuzz 1\ncases x\n", 23,
+	    &z, &e) < 0 && strstr(e.text, ":2: not a number") != NULL,
+	    "fuzz: a bad number (%s)", e.text);
+}
+
+/* One test over five nights; each night a run holding its record. */
+struct night_case {
+	bool present;
+	enum report_verdict v;
+	const char *sha, *version;
+	bool want_flaky;
+};
+
+static const struct night_case night_cases[] = {
+	{ true, RV_PASS, S1, "1", false },	/* the first: nothing to compare */
+	{ true, RV_FAIL, S1, "1", true },	/* same script and IUT: flaky */
+	{ false, RV_PASS, NULL, NULL, false },	/* did not run */
+	{ true, RV_PASS, S1, "1", true },	/* against the last that ran */
+	{ true, RV_FAIL, S1, "2", false },	/* the IUT changed: not flaky */
+	{ true, RV_FAIL, S2, "2", false },	/* same verdict */
+};
+enum { NIGHTS = sizeof(night_cases) / sizeof(night_cases[0]) };
+
+static void flaky_strips(void)
+{
+	static struct report_record rec[NIGHTS], *recp[NIGHTS];
+	static struct report_run runs[NIGHTS], *nights[NIGHTS];
+	enum report_verdict v[NIGHTS];
+	bool fl[NIGHTS], same = true;
+	unsigned n;
+	size_t i;
+
+	for (i = 0; i < NIGHTS; i++) {
+		const struct night_case *c = &night_cases[i];
+		struct side sd = { c->v, c->sha, "a", c->version };
+
+		side_fill(&rec[i], &sd);
+		rec[i].key = "s/t@a";
+		recp[i] = &rec[i];
+		runs[i].recs = &recp[i];
+		runs[i].nrecs = c->present;
+		nights[i] = &runs[i];
+	}
+	n = report_flaky_strip(nights, NIGHTS, "s/t@a", v, fl);
+	ok(n == 2, "strip: 2 flaky changes in %d nights (got %u)", NIGHTS, n);
+	for (i = 0; i < NIGHTS; i++)
+		same &= fl[i] == night_cases[i].want_flaky && v[i] ==
+		    (night_cases[i].present ? night_cases[i].v : RV_COUNT);
+	ok(same, "strip: each night's verdict and flaky mark as in the table");
+	n = report_flaky_strip(nights, NIGHTS, "s/other@a", v, fl);
+	ok(n == 0 && v[0] == RV_COUNT, "strip: a test in no night: all absent");
+	runs[0].night_state = "complete";
+	runs[1].night_state = "partial";
+	runs[1].night_reason = "interrupted by TERM during fuzz";
+	runs[2].night_state = "running";
+	ok(report_night_partial(&runs[0]) == NULL &&
+	    report_night_partial(&runs[3]) == NULL,
+	    "night: complete, or not a night: not partial");
+	ok(report_night_partial(&runs[1]) != NULL &&
+	    strcmp(report_night_partial(&runs[1]), runs[1].night_reason) == 0,
+	    "night: partial, with its reason");
+	ok(report_night_partial(&runs[2]) != NULL,
+	    "night: still `running' (killed): partial");
+}
+
 int main(void)
 {
 	good_record();
@@ -486,5 +612,7 @@ int main(void)
 	escaping();
 	junit();
 	junit_counts();
+	fuzz_records();
+	flaky_strips();
 	return tap_done();
 }
