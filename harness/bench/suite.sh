@@ -30,6 +30,10 @@ IKETEST_LAB_PREFIX=ibs$(($$ % 1000))
 IKETEST_RUNDIR=/run/iketest-$IKETEST_LAB_PREFIX
 export IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST
 T=$(mktemp -d /tmp/iketest-bench-suite.XXXXXX) || exit 1
+# the IUT's version, asked of its adapter once for every script, as the
+# suite runners do (harness/tests/lib/runner.sh)
+IKETEST_IUT_VERSION_CACHE=$T/iut-version
+export IKETEST_IUT_VERSION_CACHE
 ADAPTER=peers/reference/adapter
 PROFILE=peers/reference/profile.conf
 cleanup() {

@@ -76,6 +76,23 @@ rm "$T/gw/adapter"
 grep -q "^$T/gw/p.conf:[0-9]*: \[iut\] adapter: $T/gw/adapter: No such file" "$T/lint"
 ok $? "a missing adapter is a lint error with file:line ($(head -n 1 "$T/lint"))"
 
+# The IUT's version is asked once for all the scripts of a runner that
+# names a cache ($IKETEST_IUT_VERSION_CACHE), and every record has it.
+mkdir -p "$T/ver"
+sed '/^\[iut\]/a version-command = ./count-version' $S/loopback.conf >"$T/ver/p.conf"
+printf '#!/bin/sh\necho x >>"%s"\necho "gw 1.2.3"\n' "$T/ver/asked" >"$T/ver/count-version"
+chmod +x "$T/ver/count-version"
+for i in 1 2 3; do
+	IKETEST_IUT_VERSION_CACHE=$T/ver/cache "$IKETEST" run --profile "$T/ver/p.conf" \
+	    --port $PORT --natt-port $((PORT + 1)) --out "$T/ver/out$i" $S/quiet.ike \
+	    >/dev/null 2>&1
+done
+asked=$(wc -l <"$T/ver/asked" 2>/dev/null || echo 0)
+[ "$asked" -eq 1 ] &&
+    [ "$(grep -h '^iut-version ' "$T"/ver/out*/*.record | sort -u)" = "iut-version gw 1.2.3" ] &&
+    [ "$(grep -l '^iut-version ' "$T"/ver/out*/*.record | wc -l)" = 3 ]
+ok $? "the version command ran once for 3 runs sharing a cache, and all 3 records carry its answer (asked $asked times)"
+
 "$IKETEST" run --help >"$T/help"; rc=$?
 ok $([ $rc = 0 ] && echo 0 || echo 1) "run --help: exit 0"
 grep -q '^Examples:' "$T/help" && grep -q "prove --ext .ike" "$T/help"

@@ -29,7 +29,9 @@
 # failing checks and the first lines of a sanitizer report.
 #
 # The caller sets IKETEST (absolute path) and HARNESS_NS (ci/lab env), and
-# has `child` in its clean-up.
+# has `child` in its clean-up; it exports IKETEST_IUT_VERSION_CACHE (a
+# file of its own) so that `iketest run` asks the IUT's version once for
+# all the scripts.
 
 RUNNER_TIMEOUT=${IKETEST_SCRIPT_TIMEOUT:-600}
 # an adapter verb against a hung IUT (swanctl on a stopped charon) would

@@ -53,6 +53,9 @@ IKETEST_RUNDIR=/run/iketest-$IKETEST_LAB_PREFIX
 IKETEST=$(cd "$(dirname "$IKETEST")" && pwd)/$(basename "$IKETEST")
 export IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST
 OUT=$(mktemp -d "/tmp/iketest-$iut.XXXXXX") || exit 1
+# the IUT's version, asked of its adapter once for every script
+IKETEST_IUT_VERSION_CACHE=$OUT/iut-version
+export IKETEST_IUT_VERSION_CACHE
 # The evidence of each failed script is kept here (made at the first).
 EVIDENCE=${IKETEST_EVIDENCE_DIR:-$top/build/evidence}/$iut-$(date -u +%Y%m%dT%H%M%SZ)-$$
 case $EVIDENCE in /*) ;; *) EVIDENCE=$top/$EVIDENCE ;; esac
