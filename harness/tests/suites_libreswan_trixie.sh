@@ -4,8 +4,9 @@
 # in the lab, on a passing subset of its ESP data plane and IKE_AUTH
 # scripts: a regression set within make check's time (the whole of
 # suites/esp and suites/ike_auth took 12 min here; these with udp_echo.ike
-# and cipher_aes_gcm256.ike, 12 scripts, passed in 282 s at a load of 9). The adapter's install
-# builds the root once (measured: 51 s with mmdebstrap) and caches it.
+# and cipher_aes_gcm256.ike, 12 scripts, passed in 282 s at a load of 9).
+# The adapter's install builds the root once (measured: 51 s with
+# mmdebstrap) and caches it.
 # The runner is harness/tests/lib/suites_against.sh; the main job
 # (ci/matrix) runs every suite against it.
 IKETEST_SCRIPTS=${IKETEST_SCRIPTS:-"suites/esp/icmp_echo.ike suites/esp/raw_esp_echo.ike \
