@@ -2,8 +2,9 @@
 # registry: the IUTs are the folders under peers/ (peers/NAME/peer.conf, read
 # by peers/lib.sh), and nothing else lists them. A temporary registry
 # (IKETEST_PEERS) holds the real peer folders (symlinks) and one more, FAKE
-# ("fake", short name fk, slot 9: the reference peer behind a two-line
-# adapter); with no other edit, ci/lab, ci/matrix and the adapters know it.
+# ("fake", short name fk, slot 14: the last, which no real IUT takes; the
+# reference peer behind a two-line adapter); with no other edit, ci/lab,
+# ci/matrix and the adapters know it.
 # A broken peer.conf is refused with its file and line. As root, also:
 # `ci/lab up` builds FAKE's namespaces, FAKE's adapter starts the reference
 # peer there, an IKE SA comes up from the harness namespace, `ci/matrix`
@@ -49,7 +50,7 @@ cat >"$P/fake/peer.conf" <<EOF
 # A made-up IUT for harness/tests/registry.sh.
 name=fake
 short=fk
-slot=9
+slot=14
 EOF
 cat >"$P/fake/adapter" <<EOF
 #!/bin/sh
@@ -68,9 +69,9 @@ echo "1..19"
 
 IKETEST_PEERS=$P ci/lab env fake >"$T/env" 2>"$T/err"
 ok $? "ci/lab env fake: known$(sed 's/^/: /' "$T/err")"
-has "$T/env" "IUT_NS=$IKETEST_LAB_PREFIX-fk" && has "$T/env" "IUT_ADDR=192.0.2.146" &&
-    has "$T/env" "PROTECTED_NET=198.51.100.144/28" && has "$T/env" "HARNESS_IF=t-fk"
-ok $? "ci/lab env fake: namespace $IKETEST_LAB_PREFIX-fk, slot 9 (192.0.2.146, 198.51.100.144/28, t-fk)"
+has "$T/env" "IUT_NS=$IKETEST_LAB_PREFIX-fk" && has "$T/env" "IUT_ADDR=192.0.2.226" &&
+    has "$T/env" "PROTECTED_NET=198.51.100.224/28" && has "$T/env" "HARNESS_IF=t-fk"
+ok $? "ci/lab env fake: namespace $IKETEST_LAB_PREFIX-fk, slot 14 (192.0.2.226, 198.51.100.224/28, t-fk)"
 IKETEST_PEERS=$P ci/lab env fk | cmp -s - "$T/env"
 ok $? "ci/lab env fk (the short name) says the same"
 ! ci/lab env fake >/dev/null 2>&1
@@ -78,8 +79,8 @@ ok $? "the real registry does not know fake"
 
 IKETEST_PEERS=$P ci/matrix --list >"$T/list" 2>"$T/err"
 ok $? "ci/matrix --list$(sed 's/^/: /' "$T/err")"
-has "$T/list" "fake fk 9 available"
-ok $? "ci/matrix --list: fake fk 9 available"
+has "$T/list" "fake fk 14 available"
+ok $? "ci/matrix --list: fake fk 14 available"
 if [ -x /usr/bin/linux.uml ] && [ -x /usr/sbin/modprobe ]; then
 	has "$T/list" "openiked oi 4 available"
 else
@@ -88,7 +89,7 @@ else
 fi
 ok $? "openiked: known, run only where a guest kernel is (needs=uml)"
 IKETEST_PEERS=$P ci/matrix --list --iut fk --suite suites/ike_auth >"$T/list" 2>&1 &&
-    has "$T/list" "fake fk 9 available" && [ "$(wc -l <"$T/list")" -eq 2 ]
+    has "$T/list" "fake fk 14 available" && [ "$(wc -l <"$T/list")" -eq 2 ]
 ok $? "ci/matrix --iut fk takes the short name"
 
 for a in strongswan libreswan reference; do

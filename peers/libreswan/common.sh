@@ -8,8 +8,9 @@
 #
 # The sourcing adapter sets: prog, here, top, LAB, SLOT, PREFIX, LIBEXEC, D,
 # CTL (pluto's control socket), LOG, NSS, PIDFILE, PROFILE_DEFAULT, and
-# ENCAPSULATION (the connections' encapsulation=, default yes), and sources
-# peers/lib.sh first.
+# ENCAPSULATION (the connections' encapsulation=, default yes), and
+# INTERMEDIATE (the connections' intermediate=, RFC 9242; unset: pluto's
+# default, no), and sources peers/lib.sh first.
 
 # Runtime libraries of Debian's libreswan 4.x (its Depends, less the
 # package itself), and the tools this adapter uses.
@@ -225,7 +226,8 @@ conn $1
 	# (pluto's default, narrowing=no, answers TS_UNACCEPTABLE instead)
 	narrowing=yes
 	encapsulation=${ENCAPSULATION:-yes}
-	fragmentation=yes
+	fragmentation=yes${INTERMEDIATE:+
+	intermediate=$INTERMEDIATE}
 	retransmit-interval=500
 	retransmit-timeout=8s
 	rekey=yes
