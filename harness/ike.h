@@ -219,6 +219,9 @@ struct ike_config {
 	struct addr local, peer;	/* for NAT-D notifies */
 	bool nat_detection;		/* send NAT-D in IKE_SA_INIT (default) */
 	bool initial_contact;		/* N(INITIAL_CONTACT) in IKE_AUTH */
+	/* RFC 6023: N(CHILDLESS_IKEV2_SUPPORTED) in IKE_SA_INIT, before an
+	 * IKE_AUTH request without SA, TSi and TSr */
+	bool childless;
 	/* Transport mode (RFC 7296 1.3.1, N(USE_TRANSPORT_MODE)): the
 	 * initiator asks for it with every CHILD SA; a responder grants it
 	 * (echoes the notify) only with transport_ok, else the CHILD SA is a

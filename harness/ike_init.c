@@ -146,7 +146,9 @@ int ike_build_init_request(struct ike_sa *sa, const struct ike_config *cfg,
 	    ike_sa_payload_add(m->hdr, sa->offered, sa->noffered, e) < 0 ||
 	    ike_ke_payload_add(m->hdr, sa->dh, e) < 0 ||
 	    ike_payload_data_add(m->hdr, PL_NONCE, sa->ni.data,
-	    sa->ni.len) == NULL || natd_add(m->hdr, sa, cfg, e) < 0) {
+	    sa->ni.len) == NULL || natd_add(m->hdr, sa, cfg, e) < 0 ||
+	    (cfg->childless && ike_notify_add(m->hdr, 0, NULL, 0,
+	    N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0) == NULL)) {
 		ike_msg_free(m);
 		return err_prefix(e, "ike_build_init_request");
 	}

@@ -127,6 +127,7 @@ static const struct profile_key {
 	{ "cookies", "capabilities", PK_CAP, NULL },
 	{ "cookie", "capabilities", PK_CAP, NULL },
 	{ "childless", "capabilities", PK_CAP, NULL },
+	{ "intermediate", "capabilities", PK_CAP, NULL },	/* RFC 9242 */
 	{ "fragmentation", "capabilities", PK_CAP, NULL },
 	{ "mobike", "capabilities", PK_CAP, NULL },
 	{ "signature-auth", "capabilities", PK_CAP, NULL },

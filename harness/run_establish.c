@@ -111,13 +111,21 @@ int run_establish(struct run_ctx *c, const struct script_event *ev)
 	struct ike_sa *sa = NULL;
 	struct err e;
 	bool child = es->what == SCRIPT_SA_CHILD;
+	/* RFC 7296 1.2 makes SAi2, TSi and TSr part of every IKE_AUTH
+	 * request; only an IUT that supports RFC 6023 may get one without
+	 * them (iked answered such a request with an SA payload of no
+	 * proposal). So `establish ike` brings a CHILD SA up too, unless
+	 * the profile says childless = yes. */
+	bool offer = child ||
+	    !profile_has(c->prof, "capabilities", "childless", "yes");
 
 	run_check_begin(c, &k, ev->pos.line, "establish %s",
 	    child ? "child" : "ike");
 	c->init_tried = true;
+	c->cfg.childless = !offer;
 	if (run_establish_overrides(c, es->payloads, &e) < 0) {
 		run_check_fail(&k, "establish: %s", e.text);
-	} else if (ike_establish(&c->cfg, &c->tr, child, &sa, &e) < 0) {
+	} else if (ike_establish(&c->cfg, &c->tr, offer, &sa, &e) < 0) {
 		run_check_fail(&k, "expected an IKE SA%s, actual: %s",
 		    child ? " with a CHILD SA" : "", e.text);
 	} else {
