@@ -522,6 +522,15 @@ int main(void)
 	ike_set(m, "message_id", 0xffffffffu);
 	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
 	is_int(st, RULES_CONFORMS, "INVALID_MAJOR_VERSION with the message ID it answers conforms (2.5)");
+	/* 2.2, 2.6: a COOKIE answer copies the message ID of its request */
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_COOKIE), 0);
+	ike_set(m, "message_id", 0xfffffffeu);
+	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
+	is_int(st, RULES_CONFORMS, "an IKE_SA_INIT answer N(COOKIE) with the message ID it answers conforms (2.2, 2.6)");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_COOKIE), 0);
+	ike_set(m, "message_id", 3);
+	st = check(EXCH_IKE_SA_INIT, false, m, NULL, &r);
+	is_int(st, RULES_VIOLATES, "an IKE_SA_INIT request with message ID 3 violates (2.2)");
 	m = build(msg(EXCH_IKE_SA_INIT), PL_SA, PL_KE, PL_NONCE, 0);
 	ike_set(m, "message_id", 5);
 	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
