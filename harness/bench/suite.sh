@@ -161,7 +161,7 @@ END {
 	for (k in v) printf " %s %d", k, v[k]
 	printf "; %d scripts ended before their required waits\n", short
 	if (r > 0 && w / r > target)
-		printf "  P3 why (strace, time; harness/bench/README): one process a script, each asking the adapter its version (0.16-0.39 s, git describe --dirty in it), besides start-up and windows that run out\n"
+		printf "  P3 why (strace, time; harness/bench/README): one process a script (~40 ms outside its clock, ~85 ms inside: start-up, transport, capture drain) and within-or-silence windows that run out; the version is asked once a suite since IKETEST_IUT_VERSION_CACHE\n"
 }' "$T/rows"
 echo "  the ten scripts with the most overhead (wall - required, s):"
 awk '{ printf "%.2f %.2f %.2f %s %.2f\n", ($1 - $2) / 1e6, $1 / 1e6, $2 / 1e6,
