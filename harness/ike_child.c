@@ -86,10 +86,34 @@ int ike_child_offer_sa(struct ike_sa *sa, const struct ike_config *cfg,
 	return ike_sa_payload_add(chain, pd->offered, pd->noffered, e);
 }
 
+/* The policy a CHILD SA of IKE_AUTH is judged by (RFC 7296 1.2): that
+ * exchange has no KE, so its SA payload "cannot contain" a DH group other
+ * than NONE, and a policy that asks for PFS asks it of the rekeys only.
+ * The groups are replaced by NONE: an offer without DH, or with NONE, is
+ * acceptable; one with a real group is not. */
+static void auth_policy(const struct ike_policy *in, struct ike_policy *out)
+{
+	size_t i;
+
+	out->protocol = in->protocol;
+	out->n = 0;
+	if (in->n == 0)
+		return;		/* empty: accepts nothing, stays so */
+	for (i = 0; i < in->n; i++)
+		if (in->t[i].type != TT_DH)
+			out->t[out->n++] = in->t[i];
+	if (out->n == IKE_TRANSFORM_MAX)
+		return;		/* full: no DH type left, none offered fits */
+	out->t[out->n].type = TT_DH;
+	out->t[out->n].id = DH_NONE;
+	out->t[out->n++].key_bits = 0;
+}
+
 int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
     const struct ike_rx *rx, unsigned prefer_dh, struct ike_child *c,
     unsigned *refuse, struct err *e)
 {
+	struct ike_policy esp_auth, ah_auth;
 	const struct ike_policy *pols[] = { &cfg->esp, &cfg->ah };
 	struct ike_ts_list tsi, tsr;
 	struct ike_ts_list peer_ok = cfg->ts_peer, local_ok = cfg->ts_local;
@@ -101,6 +125,12 @@ int ike_child_select(struct ike_sa *sa, const struct ike_config *cfg,
 	(void)sa;
 	*refuse = 0;
 	memset(c, 0, sizeof(*c));
+	if (rx->exchange == EXCH_IKE_AUTH) {
+		auth_policy(&cfg->esp, &esp_auth);
+		auth_policy(&cfg->ah, &ah_auth);
+		pols[0] = &esp_auth;
+		pols[1] = &ah_auth;
+	}
 	/* ESP and, when configured, AH (RFC 7296 3.3.3), in the peer's order;
 	 * both carry a 4-byte SPI (3.3.1). */
 	r = ike_proposal_select_any(ike_rx_find(rx, PL_SA, 1), pols,

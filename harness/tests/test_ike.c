@@ -285,6 +285,18 @@ static void test_refusals(void)
 	    "responder narrowed TSr to /30 (%s)", e.text);
 	ike_sa_free(sa);
 	pair_free(&p);
+
+	/* RFC 7296 1.2: IKE_AUTH has no KE, so a responder whose CHILD SAs
+	 * need PFS (no NONE in its list) takes the first CHILD SA without DH;
+	 * PFS is for CREATE_CHILD_SA. */
+	sa = NULL;
+	e.text[0] = 0;
+	pair_init(&p, a, a, "AES_GCM_16/256 ECP_256 ESN_NO");
+	ok(ike_establish(&p.ini, &p.t, true, &sa, &e) == 0 && sa->nchild == 1,
+	    "PFS-only responder: IKE_AUTH's CHILD SA without DH taken (%s)",
+	    e.text);
+	ike_sa_free(sa);
+	pair_free(&p);
 }
 
 /* One request/response through the pair; the result of process. */
