@@ -127,6 +127,8 @@ bool ike_proposal_was_offered(const struct ike_proposal *chosen,
 unsigned ike_proposal_get(const struct ike_proposal *p, unsigned type,
     unsigned none);
 unsigned ike_proposal_key_bits(const struct ike_proposal *p);
+/* The suite of a chosen IKE proposal (one transform per type). */
+void ike_suite_of(const struct ike_proposal *p, struct crypto_ike_suite *s);
 /* Appends an SA payload with these proposals to a message or chain. */
 int ike_sa_payload_add(struct codec_node *parent,
     const struct ike_proposal *props, size_t n, struct err *e);
@@ -192,6 +194,9 @@ struct ike_auth_conf {
 					 * (X509_SIG) when not empty */
 	struct crypto_key *peer_key;	/* the peer's public key; NULL: take it
 					 * from the peer's CERT payload */
+	struct bytes certreq;		/* CERTREQ data an initiator sends
+					 * (X509_SIG): SHA-1 hashes of its trust
+					 * anchors' public keys; empty: none */
 };
 /* "ipv4:192.0.2.1", "fqdn:ref.iketest.example", "rfc822:a@b", "ipv6:..."
  * (the profile's psk-id-* / cert-id-* format). */
@@ -199,6 +204,14 @@ int ike_id_parse(const char *text, unsigned *type, struct bytes *data,
     struct err *e);
 /* The first certificate of a PEM file as DER (for CERT payloads). */
 int ike_pem_cert_der(const char *path, struct bytes *der, struct err *e);
+/* Appends to out the SHA-1 hash of the public key (DER SubjectPublicKeyInfo)
+ * of the CA certificate in the PEM file path: a Certification Authority
+ * entry of CERTREQ with encoding X509_SIG (RFC 7296 3.7). */
+int ike_ca_hash_add(const char *path, struct bytes *out, struct err *e);
+/* Appends CERTREQ (X509_SIG, a->certreq as its CA list) to chain; nothing
+ * when a has no CA hashes. */
+int ike_certreq_add(struct codec_node *chain, const struct ike_auth_conf *a,
+    struct err *e);
 void ike_auth_conf_free(struct ike_auth_conf *a);
 
 /* ------------------------------------------------------------------ */
@@ -487,7 +500,7 @@ int ike_build_init_request(struct ike_sa *sa, const struct ike_config *cfg,
  * SA(chosen) KE Nr [N(NAT_D_SRC) N(NAT_D_DST)]. */
 int ike_build_init_response(struct ike_sa *sa, const struct ike_config *cfg,
     struct ike_msg *m, struct err *e);
-/* IKE_AUTH request: IDi [CERT] [N(INITIAL_CONTACT)] [IDr] AUTH, and with
+/* IKE_AUTH request: IDi [CERT] [CERTREQ] [N(INITIAL_CONTACT)] [IDr] AUTH, and with
  * a child SA(ESP, new SPI) TSi TSr. */
 int ike_build_auth_request(struct ike_sa *sa, const struct ike_config *cfg,
     bool with_child, struct ike_msg *m, struct err *e);

@@ -179,7 +179,20 @@ out:
 	return rc;
 }
 
-/* IDx [CERT] then (initiator) [N(INITIAL_CONTACT)] [IDr], then AUTH. */
+int ike_certreq_add(struct codec_node *chain, const struct ike_auth_conf *a,
+    struct err *e)
+{
+	struct codec_node *cr;
+
+	if (a->certreq.len == 0)
+		return 0;
+	if ((cr = ike_payload_data_add(chain, PL_CERTREQ, a->certreq.data,
+	    a->certreq.len)) == NULL || ike_set(cr, "encoding", CERT_X509_SIG) < 0)
+		return err_set(e, "%s: out of memory", __func__);
+	return 0;
+}
+
+/* IDx [CERT] then (initiator) [CERTREQ] [N(INITIAL_CONTACT)] [IDr], then AUTH. */
 static int auth_payloads(struct ike_sa *sa, const struct ike_config *cfg,
     bool as_initiator, struct codec_node *chain, struct err *e)
 {
@@ -198,6 +211,11 @@ static int auth_payloads(struct ike_sa *sa, const struct ike_config *cfg,
 		    ike_set(cert, "encoding", CERT_X509_SIG) < 0)
 			return err_set(e, "%s: out of memory", __func__);
 	}
+	/* RFC 7296 3.7: an initiator asks for the responder's certificate
+	 * (a responder that is not asked may send none: strongSwan's default). */
+	if (as_initiator && a->method != AUTH_SHARED_KEY_MIC &&
+	    ike_certreq_add(chain, a, e) < 0)
+		return -1;
 	if (as_initiator && cfg->initial_contact &&
 	    ike_notify_add(chain, 0, NULL, 0, N_INITIAL_CONTACT, NULL,
 	    0) == NULL)

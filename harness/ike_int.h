@@ -12,8 +12,6 @@ void ike_sk_keys(const struct ike_sa *sa, bool from_initiator,
     struct crypto_sk *sk);
 /* SKEYSEED and the seven keys from sa's DH, nonces and SPIs. */
 int ike_derive_keys(struct ike_sa *sa, struct err *e);
-/* The suite of a chosen IKE proposal. */
-void ike_suite_of(const struct ike_proposal *p, struct crypto_ike_suite *s);
 /* Keys a child from SK_d, the nonces (and g^ir with PFS). */
 int ike_child_keys(const struct ike_sa *sa, struct ike_child *c,
     const uint8_t *g_ir, size_t g_ir_len, const struct bytes *ni,

@@ -36,6 +36,7 @@ void ike_auth_conf_free(struct ike_auth_conf *a)
 	bytes_free(&a->id);
 	bytes_free(&a->psk);
 	bytes_free(&a->cert);
+	bytes_free(&a->certreq);
 	crypto_key_free(a->key);
 	crypto_key_free(a->peer_key);
 	a->key = a->peer_key = NULL;
@@ -419,4 +420,22 @@ int ike_pem_cert_der(const char *path, struct bytes *der, struct err *e)
 	if (pem_decode(buf, der, e) < 0)
 		return err_prefix(e, "%s", path);
 	return 0;
+}
+
+int ike_ca_hash_add(const char *path, struct bytes *out, struct err *e)
+{
+	struct crypto_key *ca = crypto_key_from_file(path, e);
+	struct bytes spki = BYTES_EMPTY, hash = BYTES_EMPTY;
+	int rc = -1;
+
+	if (ca == NULL)
+		return err_prefix(e, "%s", path);
+	if (crypto_key_public_der(ca, &spki, e) == 0 &&
+	    crypto_hash(HASH_SHA1, spki.data, spki.len, &hash, e) == 0)
+		rc = bytes_append(out, hash.data, hash.len) < 0 ?
+		    err_set(e, "%s: out of memory", __func__) : 0;
+	bytes_free(&spki);
+	bytes_free(&hash);
+	crypto_key_free(ca);
+	return rc;
 }

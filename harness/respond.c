@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "evidence.h"
 #include "ike.h"
 #include "names.h"
 #include "respond.h"
@@ -282,6 +283,33 @@ static int add_hash_algorithms(const struct respond *r,
 	return 0;
 }
 
+/* The session keys of a new IKE SA to r->keys (--keys), for an observer
+ * of the wire (evidence.h: key sets). A write that fails is said in the
+ * log, once; it stops nothing. */
+static void keys_out(struct respond *r, const struct ike_sa *sa)
+{
+	struct err e;
+
+	if (r->keys == NULL || !sa->keys_ready)
+		return;
+	if (evidence_keyset_write(r->keys, &sa->keys, &e) < 0) {
+		if (r->log)
+			fprintf(r->log, "! --keys: %s\n", e.text);
+		r->keys = NULL;
+	}
+}
+
+/* RFC 7296 1.2, 3.7: a responder that authenticates with certificates
+ * names its CA in a CERTREQ of its IKE_SA_INIT response, so that the
+ * initiator sends its CERT (strongSwan sends none unless asked). */
+static int add_certreq(const struct respond *r, struct ike_msg *m,
+    struct err *e)
+{
+	if (r->cert_auth.method == 0)
+		return 0;
+	return ike_certreq_add(m->hdr, &r->cert_auth, e);
+}
+
 static int handle_init(struct respond *r, const struct ike_rx *rx,
     uint64_t now, struct bytes *out, struct err *e)
 {
@@ -313,6 +341,8 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 			rc = ike_resp_init(sa, &r->cfg, rx, &m, e);
 		if (rc == 0 && !sa->refused)
 			rc = add_hash_algorithms(r, rx, &m, e);
+		if (rc == 0 && !sa->refused)
+			rc = add_certreq(r, &m, e);
 	}
 	if (rc >= 0)
 		rc = respond_impair_response(&r->impair, sa, &r->cfg, rx, 0, &m,
@@ -324,6 +354,7 @@ static int handle_init(struct respond *r, const struct ike_rx *rx,
 		ike_sa_free(sa);
 		return rc < 0 ? -1 : 0;
 	}
+	keys_out(r, sa);
 	add_sa(r, sa, now, NULL);
 	return 0;
 }
@@ -418,6 +449,7 @@ static void settle(struct respond *r, struct ike_sa *sa, enum ike_state was,
 		sa->rekeyed = NULL;
 		r->established++;
 		log_sa(r, nsa, "established by rekey");
+		keys_out(r, nsa);
 		add_sa(r, nsa, now, sa);
 	}
 	if (sa->state != IKE_S_DELETED)

@@ -51,6 +51,8 @@ struct respond {
 	uint64_t seen_us[RESPOND_SA_MAX];	/* last request of sa[i] */
 	size_t nsa;
 	FILE *log;			/* one line per message; NULL: none */
+	FILE *keys;			/* key sets of new IKE SAs (evidence.h);
+					 * NULL: none */
 	const char *peer_text;		/* "192.0.2.17:500" in log lines */
 	unsigned notify_rate;		/* clear notifies per second */
 	uint64_t notify_window_us;

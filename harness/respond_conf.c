@@ -171,6 +171,11 @@ static int conf_cert(const struct profile *p, struct ike_auth_conf *a,
 		    "rsa/ecdsa need [auth] iut-key", NULL);
 	if ((a->key = crypto_key_from_file(w, &ie)) == NULL)
 		return conf_err(p, "auth", "iut-key", e, ie.text, NULL);
+	/* Its CA, named in the CERTREQ it sends as initiator (RFC 7296 3.7). */
+	if ((r = word(p, "auth", "ca", 0, w, e)) < 0)
+		return -1;
+	if (r > 0 && ike_ca_hash_add(w, &a->certreq, &ie) < 0)
+		return conf_err(p, "auth", "ca", e, ie.text, NULL);
 	/* RFC 7427 when the profile offers it, else RSA (PKCS#1 v1.5). */
 	if (profile_has(p, "auth", "signature-auth", "yes")) {
 		a->method = AUTH_DIGITAL_SIGNATURE;

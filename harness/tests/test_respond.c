@@ -323,6 +323,7 @@ static void test_hash_algorithms(void)
 	static const uint8_t offer[] = { 0, HASH_SHA2_256, 0, HASH_SHA2_384 };
 	static const uint8_t want[] = { 0, HASH_SHA2_256, 0, HASH_SHA2_384,
 		0, HASH_SHA2_512, 0, HASH_IDENTITY };
+	static const uint8_t ca_hash[20] = { 0xca };
 	struct fx f;
 	struct ike_sa *sa;
 	struct ike_msg m;
@@ -332,8 +333,10 @@ static void test_hash_algorithms(void)
 
 	for (k = 0; k < 2; k++) {
 		fx_init(&f);
-		if (k == 1)
+		if (k == 1) {
 			f.r.cert_auth.method = AUTH_DIGITAL_SIGNATURE;
+			bytes_set(&f.r.cert_auth.certreq, ca_hash, sizeof(ca_hash));
+		}
 		sa = init_request(&f, &m);
 		ike_notify_add(m.hdr, 0, NULL, 0, N_SIGNATURE_HASH_ALGORITHMS,
 		    offer, sizeof(offer));
@@ -347,6 +350,14 @@ static void test_hash_algorithms(void)
 			    notify_is(&rx, N_SIGNATURE_HASH_ALGORITHMS, want,
 			    sizeof(want)),
 			    "RFC 7427 4: with signatures: SIGNATURE_HASH_ALGORITHMS SHA2_256 SHA2_384 SHA2_512 IDENTITY");
+		ok(k == 0 ? ike_rx_find(&rx, PL_CERTREQ, 1) == NULL :
+		    ike_rx_find(&rx, PL_CERTREQ, 1) != NULL &&
+		    ike_get(ike_rx_find(&rx, PL_CERTREQ, 1), "encoding") ==
+		    CERT_X509_SIG &&
+		    ike_get_data(ike_rx_find(&rx, PL_CERTREQ, 1), "data")->len == 20,
+		    "RFC 7296 3.7: CERTREQ (X509_SIG, one CA hash) %s",
+		    k == 0 ? "not sent by a PSK-only responder" :
+		    "sent with certificates");
 		ike_rx_free(&rx);
 		ike_sa_free(sa);
 		fx_free(&f);
