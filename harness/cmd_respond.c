@@ -11,6 +11,7 @@
  * before the answer that follows it goes out. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,6 +23,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_respond_int.h"
+#include "evidence.h"
 #include "esp.h"
 #include "names.h"
 #include "respond.h"
@@ -39,47 +42,6 @@ enum {
 
 static volatile sig_atomic_t rsp_stop;
 
-/* --drop-first (a test aid, harness/tests/loss.sh): the first copy of
- * each IKE datagram received and of each response sent is dropped, as a
- * lossy link would, so that retransmissions (RFC 7296 2.1) carry every
- * exchange. One per exchange and direction: copies are told apart by a
- * hash of SPIi, exchange type, R flag and message ID. */
-enum { RSP_DROP_MAX = 4096 };
-static struct {
-	bool on;
-	uint64_t seen[RSP_DROP_MAX];
-	size_t n, next;
-	unsigned long count;
-	FILE *log;
-} rsp_drop;
-
-static bool rsp_drop_first(const uint8_t *p, size_t n, const char *what)
-{
-	uint64_t h = 0xcbf29ce484222325u;	/* FNV-1a */
-	size_t i;
-
-	if (!rsp_drop.on || n < 28)
-		return false;
-	for (i = 0; i < 24; i++)	/* SPIi, exchange, flags, message ID */
-		if (i < 8 || i == 18 || i >= 20)
-			h = (h ^ p[i]) * 0x100000001b3u;
-	h = (h ^ (p[19] & 0x20)) * 0x100000001b3u;	/* R */
-	for (i = 0; i < rsp_drop.n; i++)
-		if (rsp_drop.seen[i] == h)
-			return false;
-	rsp_drop.seen[rsp_drop.next] = h;
-	rsp_drop.next = (rsp_drop.next + 1) % RSP_DROP_MAX;
-	if (rsp_drop.n < RSP_DROP_MAX)
-		rsp_drop.n++;
-	rsp_drop.count++;
-	if (rsp_drop.log) {
-		fprintf(rsp_drop.log, "~ --drop-first: dropped the first copy of %s (%zu bytes), %lu in all\n",
-		    what, n, rsp_drop.count);
-		fflush(rsp_drop.log);
-	}
-	return true;
-}
-
 static void rsp_on_signal(int sig)
 {
 	(void)sig;
@@ -87,7 +49,8 @@ static void rsp_on_signal(int sig)
 }
 
 struct rsp_opts {
-	const char *profile, *listen, *log, *pidfile, *initiate, *stats;
+	const char *profile, *listen, *log, *pidfile, *initiate, *stats, *keys;
+	FILE *keys_f;			/* --keys, opened mode 0600 */
 	unsigned port, natt_port;
 	bool once, no_raw, drop_first, impair_list;
 	struct respond_impair impair;	/* --impair NAME ... */
@@ -150,6 +113,8 @@ static void rsp_usage(FILE *out)
 	    "  --once           exit after the first IKE SA is established or deleted\n"
 	    "  --log FILE       one line per message and per SA event (no key, no PSK)\n"
 	    "  --pidfile FILE   written once the sockets are bound; removed at exit\n"
+	    "  --keys FILE      appends the session keys (SK_e, SK_a) of each IKE SA\n"
+	    "                   for `iketest observe --keys' (mode 0600; no SK_d, no PSK)\n"
 	    "  --stats FILE     the ESP/AH counters, rewritten (whole, renamed) after\n"
 	    "                   each change: a line per CHILD SA, newest last,\n"
 	    "                   `child SPI_IN SPI_OUT in_packets=N in_bytes=N\n"
@@ -227,6 +192,8 @@ static int rsp_parse(int argc, char **argv, struct rsp_opts *o)
 			str = &o->pidfile;
 		else if (strcmp(a, "--stats") == 0)
 			str = &o->stats;
+		else if (strcmp(a, "--keys") == 0)
+			str = &o->keys;
 		else if (strcmp(a, "--initiate") == 0)
 			str = &o->initiate;
 		else if (strcmp(a, "--impair") == 0)
@@ -806,6 +773,8 @@ static int rsp_initiate(const struct rsp_opts *o, struct ike_config *cfg,
 	if (ike_establish(cfg, &t, true, &sa, e) < 0)
 		goto out;
 	rsp_log_sa(log, sa, "established");
+	if (o->keys_f && evidence_keyset_write(o->keys_f, &sa->keys, e) < 0)
+		goto out;
 	if (ike_build_info_delete_ike(sa, &m, e) < 0 ||
 	    ike_exchange(sa, &m, &t, cfg, &rx, e) < 0 ||
 	    ike_info_response(sa, &rx, e) != IKE_R_OK)
@@ -834,6 +803,14 @@ static int rsp_signals(void)
 		return -1;
 	sa.sa_handler = SIG_IGN;
 	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* A file for secrets: appended to, created mode 0600. */
+static FILE *rsp_fopen_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+	return fd < 0 ? NULL : fdopen(fd, "a");
 }
 
 static int rsp_write_pid(const char *path, struct err *e)
@@ -885,6 +862,7 @@ static int rsp_serve_main(const struct rsp_opts *o, struct respond_conf *rc,
 	r.cookies = rc->cookies;
 	r.cookie_threshold = rc->cookie_threshold;
 	r.log = log;
+	r.keys = o->keys_f;
 	r.impair = o->impair;
 	r.esp->log = log;
 	r.esp->echo_port = (uint16_t)rc->echo_port;
@@ -965,9 +943,13 @@ int cmd_respond(int argc, char **argv)
 		respond_conf_free(&rc);
 		return 2;
 	}
+	if (o.keys && (o.keys_f = rsp_fopen_private(o.keys)) == NULL) {
+		fprintf(stderr, "iketest respond: %s: %s\n", o.keys, strerror(errno));
+		status = 2;
+		goto done;
+	}
 	rsp_stop = 0;
-	rsp_drop.on = o.drop_first;
-	rsp_drop.log = log;
+	rsp_drop_setup(o.drop_first, log);
 	if (rsp_signals() < 0) {
 		fprintf(stderr, "iketest respond: sigaction: %s\n", strerror(errno));
 		status = 1;
@@ -988,7 +970,10 @@ int cmd_respond(int argc, char **argv)
 		fprintf(stderr, "iketest respond: %s\n", e.text);
 	if (log && o.drop_first)
 		fprintf(log, "# --drop-first: %lu datagrams dropped\n",
-		    rsp_drop.count);
+		    rsp_drop_count());
+	if (o.keys_f)
+		fclose(o.keys_f);
+done:
 	if (log)
 		fclose(log);
 	respond_conf_free(&rc);

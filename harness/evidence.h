@@ -55,6 +55,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct crypto_ike_suite;
 struct crypto_ike_keys;
@@ -121,5 +122,32 @@ struct evidence_report {
  * what was there. rep may be NULL. */
 int evidence_write(const struct evidence *ev, const char *prefix,
     struct evidence_report *rep, struct err *e);
+
+/* Key sets: the session keys of IKE SAs as an end of an interop cell
+ * gives them to the observer (iketest respond --keys, an adapter's `keys`
+ * verb; iketest observe --keys). One line per IKE SA, keys in hex:
+ *
+ *   ike-keys SK_ei SK_er SK_ai SK_ar
+ *
+ * SK_ai and SK_ar are "-" for an AEAD cipher; blank lines and lines
+ * starting with '#' are skipped. No SPIs and no algorithms: an end that
+ * cannot name them (strongSwan logs its keys without SPIs) can still give
+ * its keys; the observer takes the algorithms from the IKE_SA_INIT it saw
+ * and binds a set to the IKE SA whose SK it decrypts with a good ICV.
+ * Session keys only: never SK_d, SK_p, a PSK or a private key. */
+struct evidence_keysets {
+	struct crypto_ike_keys *k;	/* sk_ei, sk_er, sk_ai, sk_ar set */
+	size_t n;
+};
+
+/* One line for k (its sk_ei, sk_er, sk_ai, sk_ar) to f, flushed. */
+int evidence_keyset_write(FILE *f, const struct crypto_ike_keys *k,
+    struct err *e);
+/* Appends the sets of text[0..len) to out; errors "NAME:LINE: why". */
+int evidence_keysets_parse(const char *name, const char *text, size_t len,
+    struct evidence_keysets *out, struct err *e);
+int evidence_keysets_read(const char *path, struct evidence_keysets *out,
+    struct err *e);
+void evidence_keysets_free(struct evidence_keysets *k);	/* wipes */
 
 #endif

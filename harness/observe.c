@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "codec.h"
 #include "err.h"
+#include "evidence.h"
 #include "ike.h"
 #include "names.h"
 #include "pcapfile.h"
@@ -35,16 +36,22 @@ struct obs_side {
 };
 
 struct obs_sa {
-	uint8_t spi_i[IKE_SPI_LEN];
+	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
 	struct addr initiator;		/* sent the first IKE_SA_INIT request */
 	struct codec_node *init_req;	/* its newest IKE_SA_INIT request */
 	struct obs_side side[2];	/* [0] original initiator, [1] responder */
+	bool have_suite;		/* the IKE_SA_INIT response's choice */
+	struct crypto_ike_suite suite;
+	int key;			/* the key set SK decrypts with; -1 */
 };
 
 enum { OBS_LOST_MAX = 16 };
 
 struct obs {
 	struct observe_result *res;
+	const struct evidence_keysets *keys;	/* NULL: none */
+	struct evidence *ev;		/* bound key sets go here; NULL */
+	struct ike_sa *view;		/* an SA to decrypt with (ike_rx_decode) */
 	struct obs_sa *sa;
 	size_t nsa, cap;
 	const struct pcapfile_frame *f;
@@ -150,6 +157,7 @@ static struct obs_sa *obs_sa_of(struct obs *o, const struct ike_rx *rx)
 	}
 	l = &o->sa[o->nsa++];
 	memset(l, 0, sizeof(*l));
+	l->key = -1;
 	memcpy(l->spi_i, rx->spi_i, IKE_SPI_LEN);
 	l->initiator = o->f->src;
 	o->res->sas++;
@@ -264,6 +272,94 @@ static bool obs_response(struct obs *o, struct obs_side *s,
 	return false;
 }
 
+/* The IKE SA's SPIr and suite from the proposal its IKE_SA_INIT response
+ * accepts (RFC 7296 3.3.6: one proposal, one transform per type): what SK
+ * is decrypted with. */
+static void obs_learn_suite(struct obs_sa *sa, const struct ike_rx *rx)
+{
+	struct ike_proposal p[IKE_PROPOSAL_MAX];
+	size_t n = 0;
+	struct err e;
+
+	if (ike_proposals_read(codec_find_payload(rx->hdr, PL_SA, 1), p,
+	    IKE_PROPOSAL_MAX, &n, &e) < 0 || n != 1)
+		return;
+	ike_suite_of(&p[0], &sa->suite);
+	memcpy(sa->spi_r, rx->spi_r, IKE_SPI_LEN);
+	sa->have_suite = true;
+	sa->key = -1;	/* a COOKIE or INVALID_KE retry: new keys */
+}
+
+/* Decrypts rx's SK with key set k of sa, as sent by the original
+ * initiator when from_orig; *out holds the result (sk_ok: the ICV
+ * verified). -1 only when memory runs out. */
+static int obs_decrypt(struct obs *o, const struct obs_sa *sa, size_t k,
+    bool from_orig, const struct pcapfile_frame *f, struct ike_rx *out,
+    struct err *e)
+{
+	struct ike_sa *v = o->view;
+	int rc;
+
+	v->suite = sa->suite;
+	v->keys = o->keys->k[k];	/* borrowed: taken back below */
+	v->keys_ready = true;
+	v->initiator = !from_orig;	/* "we" receive from the sender */
+	rc = ike_rx_decode(v, f->msg, f->len, false, out, e);
+	memset(&v->keys, 0, sizeof(v->keys));
+	v->keys_ready = false;
+	return rc;
+}
+
+/* RFC 7296 3.14 from the observer's seat: SK opened with the keys an end
+ * gave (evidence.h: key sets). The first set whose ICV verifies is the
+ * IKE SA's from then on (and goes to the Wireshark table); a message
+ * that then fails its ICV is a finding. rx becomes the decrypted
+ * message. Counts what was and was not decrypted. */
+static int obs_open_sk(struct obs *o, struct obs_sa *sa, int orig,
+    const struct pcapfile_frame *f, struct ike_rx *rx)
+{
+	struct ike_rx d;
+	struct err e;
+	char why[ERR_TEXT_MAX];
+	size_t k, first, last;
+
+	if (!rx->has_sk)
+		return 0;
+	if (o->keys == NULL || o->keys->n == 0 || sa == NULL ||
+	    !sa->have_suite || orig < 0) {
+		o->res->undecrypted++;
+		return 0;
+	}
+	first = sa->key >= 0 ? (size_t)sa->key : 0;
+	last = sa->key >= 0 ? first + 1 : o->keys->n;
+	why[0] = '\0';
+	for (k = first; k < last; k++) {
+		if (obs_decrypt(o, sa, k, orig == 1, f, &d, &e) < 0)
+			return -1;
+		if (d.sk_ok)
+			break;
+		snprintf(why, sizeof(why), "%s", d.sk_error);
+		ike_rx_free(&d);
+	}
+	if (k == last) {
+		o->res->undecrypted++;
+		if (sa->key >= 0)
+			obs_finding(o, "RFC 7296 3.14: the SK payload does not "
+			    "verify with the keys of this IKE SA (%s)", why);
+		return 0;
+	}
+	if (sa->key < 0) {
+		sa->key = (int)k;
+		if (o->ev && evidence_add_ike(o->ev, sa->spi_i, sa->spi_r,
+		    &sa->suite, &o->keys->k[k], &e) < 0)
+			obs_finding(o, "observer: key table: %s", e.text);
+	}
+	o->res->decrypted++;
+	ike_rx_free(rx);
+	*rx = d;
+	return 0;
+}
+
 /* The sender rules and payload sets outside SK, and the proposal an
  * IKE_SA_INIT response accepts against the request's offer. */
 static void obs_rules(struct obs *o, struct obs_sa *sa, const struct ike_rx *rx,
@@ -274,10 +370,16 @@ static void obs_rules(struct obs *o, struct obs_sa *sa, const struct ike_rx *rx,
 	memset(&rep, 0, sizeof(rep));
 	rules_sender_message(rx->hdr, &rx->pr, orig, &rep);
 	obs_report(o, &rep, "");
+	if (rx->inner != NULL) {	/* decrypted: SK's payloads too */
+		memset(&rep, 0, sizeof(rep));
+		rules_sender_chain(rx->exchange, rx->response, rx->inner,
+		    &rx->inner_pr, &rep);
+		obs_report(o, &rep, "inside SK: ");
+	}
 	memset(&rep, 0, sizeof(rep));
-	if (rules_check(rx->exchange, rx->response, rx->hdr, NULL, &rep) ==
+	if (rules_check(rx->exchange, rx->response, rx->hdr, rx->inner, &rep) ==
 	    RULES_VIOLATES)
-		obs_report(o, &rep, "");
+		obs_report(o, &rep, rx->inner ? "inside SK: " : "");
 	if (sa == NULL || rx->exchange != EXCH_IKE_SA_INIT)
 		return;
 	if (!rx->response) {
@@ -292,6 +394,7 @@ static void obs_rules(struct obs *o, struct obs_sa *sa, const struct ike_rx *rx,
 	    sa->init_req ? codec_find_payload(sa->init_req, PL_SA, 1) : NULL,
 	    false, &rep);
 	obs_report(o, &rep, "");
+	obs_learn_suite(sa, rx);
 }
 
 static int obs_message(struct obs *o, const struct pcapfile_frame *f)
@@ -328,13 +431,18 @@ static int obs_message(struct obs *o, const struct pcapfile_frame *f)
 	}
 	if (again && !skf)
 		o->res->retransmits++;
+	if ((!again || skf) && obs_open_sk(o, sa, orig, f, &rx) < 0) {
+		ike_rx_free(&rx);
+		return -1;
+	}
 	if (!again || skf)
 		obs_rules(o, sa, &rx, orig);
 	ike_rx_free(&rx);
 	return 0;
 }
 
-int observe_pcap(const char *path, struct observe_result *out, struct err *e)
+int observe_pcap(const char *path, const struct evidence_keysets *keys,
+    struct evidence *ev, struct observe_result *out, struct err *e)
 {
 	struct pcapfile_reader *r;
 	struct pcapfile_frame f;
@@ -346,8 +454,14 @@ int observe_pcap(const char *path, struct observe_result *out, struct err *e)
 	memset(&o, 0, sizeof(o));
 	o.res = out;
 	o.f = &f;
-	if (pcapfile_open(&r, path, e) < 0)
+	o.keys = keys;
+	o.ev = ev;
+	if (keys != NULL && (o.view = ike_sa_new(false, e)) == NULL)
 		return -1;
+	if (pcapfile_open(&r, path, e) < 0) {
+		ike_sa_free(o.view);
+		return -1;
+	}
 	while ((rc = pcapfile_next(r, &f, e)) == 1) {
 		out->frames++;
 		if (f.kind != PCAPFILE_IKE) {
@@ -373,6 +487,7 @@ int observe_pcap(const char *path, struct observe_result *out, struct err *e)
 			free(o.sa[i].side[k].req);
 	}
 	free(o.sa);
+	ike_sa_free(o.view);
 	return rc < 0 ? -1 : 0;
 }
 

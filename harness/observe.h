@@ -1,6 +1,6 @@
 /* observe: a passive observer of the IKE traffic between two peers (an
- * interop cell's capture, ci/interop). It holds no keys, so it judges
- * what a bystander on the wire can judge, message by message:
+ * interop cell's capture, ci/interop). Without keys it judges what a
+ * bystander on the wire can judge, message by message:
  *   - the header and everything outside SK by the sender rules
  *     (rules_sender_message: RFC 7296 3.1, 3.2 and each payload's
  *     section), the I flag against who sent the IKE SA's first request;
@@ -14,6 +14,8 @@
  *     with the same bytes; recognised and counted, not findings. The
  *     IKE_SA_INIT retries of 2.6 (COOKIE) and 1.2 (INVALID_KE_PAYLOAD)
  *     are new requests under ID 0, with new answers, and allowed.
+ * Given the ends' session keys (key sets), it opens SK and judges what is
+ * inside too; without them, SK stays opaque.
  * An IKE SA is known by its initiator's SPI and the address that sent its
  * first IKE_SA_INIT request (its original initiator). A datagram captured
  * only as IP fragments (not reassembled, counted "not decoded") excuses one
@@ -38,15 +40,25 @@ struct observe_finding {
 
 struct observe_result {
 	size_t frames, messages, retransmits, undecoded, sas;
+	size_t decrypted, undecrypted;	/* SK payloads opened, and not */
 	size_t fragments;		/* IKE messages carrying SKF (RFC 7383) */
 	struct observe_finding *findings;
 	size_t nfindings;
 };
 
-/* Observes every frame of the pcap at path. -1 only when the file cannot
- * be read (reason in e); what the traffic breaks goes to out. */
-int observe_pcap(const char *path, struct observe_result *out,
-    struct err *e);
+struct evidence;
+struct evidence_keysets;
+
+/* Observes every frame of the pcap at path. With keys (key sets the ends
+ * gave, evidence.h; NULL: none) each SK payload is opened with the set
+ * whose ICV verifies and its payloads are judged too (the sender rules
+ * and the exchange's payload set, RFC 7296 1.2-1.5, 3.x); each IKE SA a
+ * set opened goes to ev (NULL: nowhere) with the SPIs and suite seen on
+ * the wire, for the Wireshark key table. -1 only when the file cannot be
+ * read or memory runs out (reason in e); what the traffic breaks goes to
+ * out. */
+int observe_pcap(const char *path, const struct evidence_keysets *keys,
+    struct evidence *ev, struct observe_result *out, struct err *e);
 void observe_result_free(struct observe_result *r);
 
 #endif

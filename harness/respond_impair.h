@@ -58,6 +58,9 @@ enum respond_impair_kind { RESPOND_IMPAIR_VIOLATION, RESPOND_IMPAIR_LEGAL };
 	X(PAYLOAD_RESERVED, "payload-reserved", VIOLATION, "RFC 7296 3.2", \
 	    "ike_sa_init/response_zero_fields.ike ike_sa_init", \
 	    "sets the RESERVED bits of Nr's generic header (IKE_SA_INIT)") \
+	X(AUTH_IDR_RESERVED, "auth-idr-reserved", VIOLATION, "RFC 7296 3.2", \
+	    "ike_auth/psk_ok.ike ike_auth", \
+	    "sets the RESERVED bits of IDr's generic header (IKE_AUTH, inside SK)") \
 	X(CRITICAL_BIT, "critical-bit", VIOLATION, "RFC 7296 3.2", \
 	    "ike_sa_init/response_zero_fields.ike ike_sa_init", \
 	    "sets the critical bit of Nr, a payload of RFC 7296 (IKE_SA_INIT)") \

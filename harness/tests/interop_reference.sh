@@ -1,12 +1,14 @@
 #!/bin/sh
 # interop_reference: ci/interop with the reference peer on both sides, in
-# a private lab (own prefix and run directory), twice: clean, and with a
-# known rule break on the responder (the reference peer impaired with
-# hdr-reserved-flags, RFC 7296 3.1, through IKETEST_REF_IMPAIR). The clean
-# cell must pass with no finding on the wire; the impaired one must still
-# bring the IKE and CHILD SA up, and its wire step must report the
-# reserved flag. Then `iketest observe` on the two captures, the report's
-# interop matrix and JUnit, and no namespace of ours left. Needs root.
+# a private lab (own prefix and run directory), three times: clean, with
+# a rule break inside SK (auth-idr-reserved, RFC 7296 3.2, seen only with
+# the ends' session keys) and with one in the clear (hdr-reserved-flags,
+# RFC 7296 3.1), both on the responder through IKETEST_REF_IMPAIR. The
+# clean cell must pass with every SK payload decrypted and no finding on
+# the wire; the impaired ones must still bring the IKE and CHILD SA up,
+# and their wire step must report the break. Then `iketest observe` on
+# the captures, the report's interop matrix and JUnit, and no namespace
+# of ours left. Needs root.
 set -u
 
 IKETEST=${IKETEST:-build/iketest}
@@ -68,6 +70,19 @@ run() {
 	fi
 }
 
+# tunnel_up_wire_fails WHAT FINDING TITLE: the last run's cell brought its
+# IKE and CHILD SA up, but its wire step failed with a detail line that
+# matches the regular expression FINDING.
+tunnel_up_wire_fails() {
+	for s in ike-up child-up; do
+		v=$(check "$rec" "$s" 2>/dev/null)
+		ok "$([ "$v" = pass ]; echo $?)" "$1: the tunnel still comes up: $s passes (got ${v:-none})"
+	done
+	v=$(check "$rec" wire 2>/dev/null)
+	ok "$([ "$v" = fail ]; echo $?)" "$1: step wire fails (got ${v:-none})"
+	ok "$(grep -q "^detail| $2" "$rec" 2>/dev/null; echo $?)" "$1: $3"
+}
+
 run clean
 ok "$rc" "clean: ci/interop exits 0"
 ok "$([ -f "$rec" ]; echo $?)" "clean: a record for the cell"
@@ -86,16 +101,38 @@ ok "$rc" "iketest observe on the clean capture: no finding (exit 0)"
 ok "$(grep -Eq 'observed: [0-9]+ frames, ([4-9]|[1-9][0-9]+) IKE messages' \
     "$IKETEST_RUNDIR/observe.out"; echo $?)" "the clean capture holds the exchanges ($(tail -n 1 "$IKETEST_RUNDIR/observe.out"))"
 
+# The ends gave their session keys (adapter keys): the observer opened
+# every SK payload and wrote the cell's Wireshark table beside its pcap.
+w=$(awk '$1 == "description" && $2 == "wire:"' "$rec" 2>/dev/null)
+dec=$(echo "$w" | sed -n 's/.* \([0-9]*\) SK decrypted.*/\1/p')
+undec=$(echo "$w" | sed -n 's/.* \([0-9]*\) SK not decrypted.*/\1/p')
+ok "$([ "${dec:-0}" -ge 3 ] && [ "${undec:-1}" = 0 ]; echo $?)" \
+    "clean: the observer decrypted every SK payload with the ends' keys (${dec:-?} decrypted, ${undec:-?} not)"
+tab=${rec%.record}.ikev2_decryption_table
+ok "$(grep -Eq '^[0-9a-f]{16},[0-9a-f]{16},[0-9a-f]+,' "$tab" 2>/dev/null &&
+    [ "$(stat -c %a "$tab")" = 600 ]; echo $?)" "clean: the cell's Wireshark key table has its IKE SA, mode 0600"
+ok "$(ls "$(dirname "$rec")/$CELL"/*.keys >/dev/null 2>&1; [ $? != 0 ]; echo $?)" \
+    "clean: the key sets are not left in the cell's folder"
+psk=$(head -n 1 "$IKETEST_RUNDIR/creds/psk" 2>/dev/null)
+ok "$([ -n "$psk" ] && ! grep -qF "$psk" "$tab" "$rec"; echo $?)" \
+    "clean: the lab PSK is in neither the record nor the key table"
+
+# A rule broken inside SK only: the responder sets the RESERVED bits of
+# IDr in IKE_AUTH (RFC 7296 3.2: sent as zero, ignored on receipt), which
+# only an observer holding the keys can see; the tunnel comes up.
+run sk-impaired IKETEST_REF_IMPAIR=auth-idr-reserved
+tunnel_up_wire_fails "impaired inside SK" \
+    'finding frame [0-9]* 192\.0\.2\.[0-9]*:[0-9]*: inside SK: RFC 7296 3\.2: SK\.IDr\.reserved' \
+    "the finding is inside SK, names the responder, RFC 7296 3.2 and IDr"
+rc=0
+"$IKETEST" observe "${rec%.record}.pcap" >"$IKETEST_RUNDIR/observe.out" 2>&1 || rc=$?
+ok "$([ "$rc" = 0 ]; echo $?)" "iketest observe without keys on that capture: nothing to see (exit $rc)"
+
 run impaired IKETEST_REF_IMPAIR=hdr-reserved-flags
 ok "$([ "$rc" = 1 ]; echo $?)" "impaired: ci/interop exits 1 (got $rc)"
-for s in ike-up child-up; do
-	v=$(check "$rec" "$s" 2>/dev/null)
-	ok "$([ "$v" = pass ]; echo $?)" "impaired: the tunnel still comes up: $s passes (got ${v:-none})"
-done
-v=$(check "$rec" wire 2>/dev/null)
-ok "$([ "$v" = fail ]; echo $?)" "impaired: step wire fails (got ${v:-none})"
-ok "$(grep -q '^detail| finding frame [0-9]* 192\.0\.2\.[0-9]*:500: RFC 7296 3\.1: hdr\.flags\.reserved' "$rec" 2>/dev/null; echo $?)" \
-    "impaired: the finding names the responder, RFC 7296 3.1 and the reserved flags"
+tunnel_up_wire_fails impaired \
+    'finding frame [0-9]* 192\.0\.2\.[0-9]*:500: RFC 7296 3\.1: hdr\.flags\.reserved' \
+    "the finding names the responder, RFC 7296 3.1 and the reserved flags"
 ok "$(grep -qx 'verdict fail' "$rec" 2>/dev/null; echo $?)" "impaired: the cell fails"
 rc=0
 "$IKETEST" observe "${rec%.record}.pcap" >"$IKETEST_RUNDIR/observe.out" 2>&1 || rc=$?

@@ -104,7 +104,7 @@ static int observe(const struct dgram *d, size_t n, struct observe_result *r)
 	}
 	if (pcapfile_close(w, &e) < 0)
 		return -1;
-	rc = observe_pcap(path, r, &e);
+	rc = observe_pcap(path, NULL, NULL, r, &e);
 	if (rc < 0)
 		diag("observe_pcap: %s", e.text);
 	unlink(path);
