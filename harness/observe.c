@@ -43,6 +43,11 @@ struct obs_sa {
 	bool have_suite;		/* the IKE_SA_INIT response's choice */
 	struct crypto_ike_suite suite;
 	int key;			/* the key set SK decrypts with; -1 */
+	/* The newest IKE SA rekey request seen inside SK (RFC 7296 1.3.2):
+	 * its IKE proposals and who sent it, until a response picks one. */
+	struct ike_proposal rekey[IKE_PROPOSAL_MAX];
+	size_t nrekey;
+	struct addr rekey_from;
 };
 
 enum { OBS_LOST_MAX = 16 };
@@ -135,18 +140,13 @@ static void obs_report(struct obs *o, const struct rules_report *rep,
 		obs_finding(o, "%s%s", what, rep->text[i]);
 }
 
-/* The IKE SA of a message: by SPIi; a new one for an IKE_SA_INIT request
- * with an SPIi not seen. NULL when unknown (capture began late). */
-static struct obs_sa *obs_sa_of(struct obs *o, const struct ike_rx *rx)
+/* A new IKE SA of SPIi spi_i whose original initiator is at initiator;
+ * NULL when memory runs out. */
+static struct obs_sa *obs_sa_new(struct obs *o, const uint8_t *spi_i,
+    const struct addr *initiator)
 {
 	struct obs_sa *l;
-	size_t i;
 
-	for (i = 0; i < o->nsa; i++)
-		if (memcmp(o->sa[i].spi_i, rx->spi_i, IKE_SPI_LEN) == 0)
-			return &o->sa[i];
-	if (rx->exchange != EXCH_IKE_SA_INIT || rx->response)
-		return NULL;
 	if (o->nsa == o->cap) {
 		size_t cap = o->cap ? 2 * o->cap : 8;
 
@@ -158,10 +158,25 @@ static struct obs_sa *obs_sa_of(struct obs *o, const struct ike_rx *rx)
 	l = &o->sa[o->nsa++];
 	memset(l, 0, sizeof(*l));
 	l->key = -1;
-	memcpy(l->spi_i, rx->spi_i, IKE_SPI_LEN);
-	l->initiator = o->f->src;
+	memcpy(l->spi_i, spi_i, IKE_SPI_LEN);
+	l->initiator = *initiator;
 	o->res->sas++;
 	return l;
+}
+
+/* The IKE SA of a message: by SPIi; a new one for an IKE_SA_INIT request
+ * with an SPIi not seen. NULL when unknown (capture began late, or the
+ * rekey that made it was not decrypted). */
+static struct obs_sa *obs_sa_of(struct obs *o, const struct ike_rx *rx)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsa; i++)
+		if (memcmp(o->sa[i].spi_i, rx->spi_i, IKE_SPI_LEN) == 0)
+			return &o->sa[i];
+	if (rx->exchange != EXCH_IKE_SA_INIT || rx->response)
+		return NULL;
+	return obs_sa_new(o, rx->spi_i, &o->f->src);
 }
 
 static struct obs_req *obs_req_find(struct obs_side *s, uint32_t id)
@@ -360,6 +375,53 @@ static int obs_open_sk(struct obs *o, struct obs_sa *sa, int orig,
 	return 0;
 }
 
+/* An IKE SA rekey seen inside SK (RFC 7296 1.3.2, 2.18): the request's
+ * IKE proposals are kept; the response's one proposal names the new IKE
+ * SA: SPIi from the request's proposal of that number, SPIr from the
+ * response's, the suite from its transforms, and the rekey's initiator as
+ * its original initiator. Its SK is then opened with the key sets like
+ * any other IKE SA's. */
+static void obs_learn_rekey(struct obs *o, struct obs_sa *sa,
+    const struct ike_rx *rx)
+{
+	struct ike_proposal p[IKE_PROPOSAL_MAX];
+	struct obs_sa *n;
+	size_t np = 0, i;
+	struct err e;
+
+	if (rx->inner == NULL || rx->exchange != EXCH_CREATE_CHILD_SA ||
+	    ike_proposals_read(ike_rx_find(rx, PL_SA, 1), p, IKE_PROPOSAL_MAX,
+	    &np, &e) < 0 || np == 0 || p[0].protocol != PROTO_IKE)
+		return;
+	if (!rx->response) {
+		memcpy(sa->rekey, p, np * sizeof(p[0]));
+		sa->nrekey = np;
+		sa->rekey_from = o->f->src;
+		return;
+	}
+	if (np != 1 || p[0].spi_len != IKE_SPI_LEN)
+		return;
+	for (i = 0; i < sa->nrekey; i++)
+		if (sa->rekey[i].number == p[0].number &&
+		    sa->rekey[i].spi_len == IKE_SPI_LEN)
+			break;
+	if (i == sa->nrekey)
+		return;
+	/* sa may move when the list grows: copy what is needed first */
+	{
+		uint8_t spi_i[IKE_SPI_LEN];
+		struct addr from = sa->rekey_from;
+
+		memcpy(spi_i, sa->rekey[i].spi, IKE_SPI_LEN);
+		sa->nrekey = 0;
+		if ((n = obs_sa_new(o, spi_i, &from)) == NULL)
+			return;
+	}
+	memcpy(n->spi_r, p[0].spi, IKE_SPI_LEN);
+	ike_suite_of(&p[0], &n->suite);
+	n->have_suite = true;
+}
+
 /* The sender rules and payload sets outside SK, and the proposal an
  * IKE_SA_INIT response accepts against the request's offer. */
 static void obs_rules(struct obs *o, struct obs_sa *sa, const struct ike_rx *rx,
@@ -380,6 +442,8 @@ static void obs_rules(struct obs *o, struct obs_sa *sa, const struct ike_rx *rx,
 	if (rules_check(rx->exchange, rx->response, rx->hdr, rx->inner, &rep) ==
 	    RULES_VIOLATES)
 		obs_report(o, &rep, rx->inner ? "inside SK: " : "");
+	if (sa != NULL)
+		obs_learn_rekey(o, sa, rx);
 	if (sa == NULL || rx->exchange != EXCH_IKE_SA_INIT)
 		return;
 	if (!rx->response) {

@@ -50,11 +50,7 @@ ok() {
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 
-# check REC STEP: the verdict of one step of a record.
-check() {
-	awk -v s="$2:" '$1 == "description" && $2 == s { want = 1; next }
-	    want && $1 == "verdict" { print $2; exit }' "$1"
-}
+. harness/tests/lib/interop_record.sh
 
 # run NAME [ENV...]: one ci/interop run into $OUT/NAME; sets rec, rc.
 run() {
@@ -75,10 +71,10 @@ run() {
 # matches the regular expression FINDING.
 tunnel_up_wire_fails() {
 	for s in ike-up child-up; do
-		v=$(check "$rec" "$s" 2>/dev/null)
+		v=$(step_verdict "$rec" "$s" 2>/dev/null)
 		ok "$([ "$v" = pass ]; echo $?)" "$1: the tunnel still comes up: $s passes (got ${v:-none})"
 	done
-	v=$(check "$rec" wire 2>/dev/null)
+	v=$(step_verdict "$rec" wire 2>/dev/null)
 	ok "$([ "$v" = fail ]; echo $?)" "$1: step wire fails (got ${v:-none})"
 	ok "$(grep -q "^detail| $2" "$rec" 2>/dev/null; echo $?)" "$1: $3"
 }
@@ -87,7 +83,7 @@ run clean
 ok "$rc" "clean: ci/interop exits 0"
 ok "$([ -f "$rec" ]; echo $?)" "clean: a record for the cell"
 for s in ike-up child-up delete leftovers wire; do
-	v=$(check "$rec" "$s" 2>/dev/null)
+	v=$(step_verdict "$rec" "$s" 2>/dev/null)
 	ok "$([ "$v" = pass ]; echo $?)" "clean: step $s passes (got ${v:-none})"
 done
 ok "$(grep -qx 'verdict pass' "$rec" 2>/dev/null; echo $?)" "clean: the cell passes"
@@ -103,9 +99,8 @@ ok "$(grep -Eq 'observed: [0-9]+ frames, ([4-9]|[1-9][0-9]+) IKE messages' \
 
 # The ends gave their session keys (adapter keys): the observer opened
 # every SK payload and wrote the cell's Wireshark table beside its pcap.
-w=$(awk '$1 == "description" && $2 == "wire:"' "$rec" 2>/dev/null)
-dec=$(echo "$w" | sed -n 's/.* \([0-9]*\) SK decrypted.*/\1/p')
-undec=$(echo "$w" | sed -n 's/.* \([0-9]*\) SK not decrypted.*/\1/p')
+dec=$(wire_count "$rec" "SK decrypted" 2>/dev/null)
+undec=$(wire_count "$rec" "SK not decrypted" 2>/dev/null)
 ok "$([ "${dec:-0}" -ge 3 ] && [ "${undec:-1}" = 0 ]; echo $?)" \
     "clean: the observer decrypted every SK payload with the ends' keys (${dec:-?} decrypted, ${undec:-?} not)"
 tab=${rec%.record}.ikev2_decryption_table
