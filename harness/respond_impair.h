@@ -203,7 +203,11 @@ enum respond_impair_kind { RESPOND_IMPAIR_VIOLATION, RESPOND_IMPAIR_LEGAL };
 	    "ike_auth create_child_sa esp/udp_echo.ike esp/icmp_echo.ike " \
 	    "esp/second_child.ike esp/selector_source_outside.ike " \
 	    "esp/selector_destination_outside.ike", \
-	    "narrows each new CHILD SA's TSi to the lower half of every range")
+	    "narrows each new CHILD SA's TSi to the lower half of every range") \
+	X(LEGAL_MAJOR_ANY, "legal-major-answers-all", LEGAL, "RFC 7296 2.5", \
+	    "informational/version_major_response.ike ike_sa_init", \
+	    "answers every message of a higher major version, also one " \
+	    "flagged as a response, with INVALID_MAJOR_VERSION")
 
 #define X(sym, name, kind, clause, suites, what) RESPOND_IMPAIR_##sym,
 enum respond_impair_id { RESPOND_IMPAIRS(X) RESPOND_IMPAIR_COUNT };

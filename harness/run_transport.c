@@ -201,6 +201,25 @@ static uint64_t run_retx_due(struct run_ctx *c, struct err *e)
 	return next;
 }
 
+/* RFC 7296 2.5: a message with a higher major version "MUST [be
+ * dropped] and SHOULD [be answered with] an unauthenticated Notify
+ * message of type INVALID_MAJOR_VERSION", whatever its flags; 1.5 has
+ * that answer copy the message's SPIs and message ID with the Response
+ * flag set. So an unprotected N(INVALID_MAJOR_VERSION) answering the last
+ * message sent, when that one had a major version above 2, is an answer
+ * even if the message was flagged as a response (a mutation). */
+static bool run_major_version_answer(const struct run_ctx *c,
+    const uint8_t *p, size_t n)
+{
+	const struct bytes *m = &c->sent_raw;
+
+	return n >= IKE_HDR_LEN + 8 && p[IKE_NEXT] == PL_N &&
+	    (p[IKE_HDR_LEN + 6] << 8 | p[IKE_HDR_LEN + 7]) ==
+	    N_INVALID_MAJOR_VERSION && m->len >= IKE_HDR_LEN &&
+	    (m->data[17] >> 4) > 2 && memcmp(m->data, p, 2 * IKE_SPI_LEN) == 0 &&
+	    memcmp(m->data + IKE_MSGID, p + IKE_MSGID, 4) == 0;
+}
+
 /* A response beyond one per copy of its request (a duplicate, or one to
  * no request the script sent on that SA) is a failed check of its own,
  * so that no expect takes it for the answer it waits for. true: passed
@@ -219,6 +238,8 @@ static bool run_unsolicited(struct run_ctx *c, const uint8_t *p, size_t n)
 	    (p[IKE_HDR_LEN + 4] << 8 | p[IKE_HDR_LEN + 5]) != 1)
 		return false;
 	r = run_req_find(c, p);
+	if (r == NULL && run_major_version_answer(c, p, n))
+		return false;
 	if (r != NULL && r->answers < r->copies) {
 		r->answers++;
 		r->retx.armed = false;
