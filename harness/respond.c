@@ -537,6 +537,7 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 	struct err se;
 	char line[512];
 	int rc = 0;
+	bool answer_response;
 
 	out->len = 0;
 	expire(r, now);
@@ -544,11 +545,12 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 		return -1;
 	ike_rx_summary(&rx, line, sizeof(line));
 	log_line(r, "<", line);
-	if (n < 28 || rx.major < 2 || (rx.response && !(rx.major > 2 &&
-	    respond_impair_has(&r->impair, RESPOND_IMPAIR_LEGAL_MAJOR_ANY)))) {
-		/* Too short, a response (never answered: 1.5; 2.5 lets a
-		 * higher major version be answered anyway, which
-		 * legal-major-answers-all does), or IKEv1. */
+	/* 2.5 lets a higher major version be answered even in a response,
+	 * which legal-major-answers-all does */
+	answer_response = rx.major > 2 &&
+	    respond_impair_has(&r->impair, RESPOND_IMPAIR_LEGAL_MAJOR_ANY);
+	if (n < 28 || rx.major < 2 || (rx.response && !answer_response)) {
+		/* Too short, a response (never answered: 1.5), or IKEv1. */
 		r->dropped++;
 	} else if (rx.major > 2 &&
 	    !respond_impair_has(&r->impair, RESPOND_IMPAIR_MAJOR_IGNORED)) {
