@@ -561,9 +561,12 @@ int respond_handle(struct respond *r, const uint8_t *p, size_t n,
 	} else if (rx.exchange == EXCH_IKE_SA_INIT && rx.message_id == 0) {
 		/* RFC 7296 3.1: SPIr "MUST be zero in the first message";
 		 * one that is not belongs to no IKE SA we could have made,
-		 * and answering it would only help a reflector: dropped. */
+		 * and answering it would only help a reflector: dropped.
+		 * SPIi "MUST NOT be zero": an IKE SA it named could not
+		 * be told from none, so that is dropped too. */
 		static const uint8_t zero[IKE_SPI_LEN];
-		if (memcmp(rx.spi_r, zero, IKE_SPI_LEN) != 0)
+		if (memcmp(rx.spi_r, zero, IKE_SPI_LEN) != 0 ||
+		    memcmp(rx.spi_i, zero, IKE_SPI_LEN) == 0)
 			r->dropped++;
 		else
 			rc = handle_init(r, &rx, now, out, e);

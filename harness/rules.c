@@ -314,7 +314,9 @@ static void rules_outer(const struct rules_table *t,
 			rules_add(r, "IKE_SA_INIT with message ID %llu, not 0 (RFC 7296 2.2)",
 			    (unsigned long long)codec_get_uint(msg,
 			    rules_field(msg, "message_id")));
-		if (codec_get_uint(msg, rules_field(msg, "spi_i")) == 0)
+		/* an error notify answers what it got, zero SPI and all */
+		if (codec_get_uint(msg, rules_field(msg, "spi_i")) == 0 &&
+		    !(t->response && rules_notify_answer(msg)))
 			rules_add(r, "initiator SPI is zero (RFC 7296 3.1)");
 		for (i = 1; i < msg->nkids; i++)
 			if (msg->kids[i]->ptype == PL_N &&

@@ -535,6 +535,19 @@ int main(void)
 	ike_set(m, "message_id", 5);
 	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
 	is_int(st, RULES_VIOLATES, "an IKE_SA_INIT response SA KE Nr with message ID 5 violates (2.2)");
+	/* 3.1: SPIi MUST NOT be zero; an error notify echoes what it got */
+	m = build(msg(EXCH_IKE_SA_INIT), PL_SA, PL_KE, PL_NONCE, 0);
+	ike_set(m, "spi_i", 0);
+	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
+	is_int(st, RULES_VIOLATES, "an IKE_SA_INIT response SA KE Nr with SPIi 0 violates (3.1)");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_INVALID_SYNTAX), 0);
+	ike_set(m, "spi_i", 0);
+	st = check(EXCH_IKE_SA_INIT, true, m, NULL, &r);
+	is_int(st, RULES_CONFORMS, "an IKE_SA_INIT answer N(INVALID_SYNTAX) echoing SPIi 0 conforms (3.1, 2.21.1)");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_COOKIE), 0);
+	ike_set(m, "spi_i", 0);
+	st = check(EXCH_IKE_SA_INIT, false, m, NULL, &r);
+	is_int(st, RULES_VIOLATES, "an IKE_SA_INIT request with SPIi 0 violates (3.1)");
 	st = check(EXCH_IKE_SA_INIT, false, build(msg(EXCH_IKE_SA_INIT), PL_SA,
 	    PL_KE, PL_NONCE, 200, 0), NULL, &r);
 	is_int(st, RULES_CONFORMS, "an unknown non-critical payload is allowed");
