@@ -13,35 +13,9 @@ set -u
 iut=$1 secs=$2 out=$3
 shift 3
 cd "${IKETEST_TOP:-.}" || exit 3
-top=$(pwd) prog=fuzz_against.sh
-. peers/lib.sh
-slot=$(peer_short "$iut") || { echo "$prog: $iut is not in the registry" >&2; exit 3; }
-: "${IKETEST:=build/iketest}"
-IKETEST=$(cd "$(dirname "$IKETEST")" && pwd)/$(basename "$IKETEST")
-IKETEST_LAB_PREFIX=fz$(($$ % 1000))
-IKETEST_RUNDIR=/run/iketest-$IKETEST_LAB_PREFIX
-export IKETEST IKETEST_LAB_PREFIX IKETEST_RUNDIR IKETEST_TOP=$top
-ADAPTER=$top/peers/$iut/adapter PROFILE=peers/$iut/profile.conf
-mkdir -p "$out" || exit 3
-started=
-cleanup() {
-	trap - EXIT INT TERM
-	[ -n "$started" ] && "$ADAPTER" stop >/dev/null 2>&1
-	ci/lab down >/dev/null 2>&1
-	rm -rf "$IKETEST_RUNDIR"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-ci/lab up >"$out/lab.log" 2>&1 || { echo "$prog: ci/lab up failed (see $out/lab.log)" >&2; exit 3; }
-"$ADAPTER" install >"$out/adapter.log" 2>&1 &&
-    "$ADAPTER" start >>"$out/adapter.log" 2>&1 && started=yes &&
-    "$ADAPTER" configure "$PROFILE" >>"$out/adapter.log" 2>&1 ||
-    { echo "$prog: $iut could not be set up (see $out/adapter.log)" >&2; exit 3; }
-set -a
-eval "$(ci/lab env "$slot")"
-set +a
+prog=fuzz_against.sh
+. harness/tests/lib/lab_iut.sh
+lab_iut_up fz "$iut" "$out"
 ip netns exec "$HARNESS_NS" "$IKETEST" fuzz --profile "$PROFILE" \
     --adapter "$ADAPTER" --seconds "$secs" --out "$out" "$@" 2>"$out/fuzz.err"
 rc=$?
