@@ -28,7 +28,12 @@ static void fuzz_usage(FILE *out)
 	    "  child  a CREATE_CHILD_SA request on an IKE SA, inside SK\n"
 	    "  rekey  a CREATE_CHILD_SA request rekeying the IKE SA (the profile's\n"
 	    "         first IKE proposal), inside SK\n"
-	    "Mutations come from the codec's field tables: any field of any payload\n"
+	    "  esp    an inner packet through a CHILD SA, ESP with the SA's keys and a\n"
+	    "         valid ICV: sequence numbers, SPIs, pad length, next header, TFC\n"
+	    "         padding, inner IP/UDP headers that lie, addresses outside the\n"
+	    "         selectors, random inner bytes; then a new CHILD SA must carry\n"
+	    "         an echo (needs capabilities.esp = yes in the profile)\n"
+	    "  espudp the same behind a pretended NAT: ESP in UDP 4500 (RFC 3948)\n"	    "Mutations come from the codec's field tables: any field of any payload\n"
 	    "(and of its proposals, transforms, attributes, selectors) or of the\n"
 	    "headers gets a boundary or random value, lengths and counts lie both\n"
 	    "ways; payloads are dropped, duplicated, moved, or one of an unknown\n"
@@ -51,7 +56,8 @@ static void fuzz_usage(FILE *out)
 	    "  --print           print the script of --case and exit (no IUT)\n"
 	    "  --shard K/N       only cases whose number is K-1 modulo N (1 <= K <= N):\n"
 	    "                    N machines with one seed split one campaign\n"
-	    "  --states LIST     init,auth,info,child,rekey or all (default all)\n"
+	    "  --states LIST     init,auth,info,child,rekey,esp,espudp or all (default\n"
+	    "                    all; esp and espudp only where the profile has ESP)\n"
 	    "  --probe-every N   a liveness probe after N quiet cases (default 10)\n"
 	    "  --wait-ms N       wait for the answer to a mutated message (default 200)\n"
 	    "  --max-findings N  stop after N findings (default 10)\n"
@@ -263,6 +269,18 @@ int cmd_fuzz(int argc, char **argv)
 	if (profile_load(a.profile, &prof, &e) < 0) {
 		fprintf(stderr, "iketest fuzz: %s\n", e.text);
 		return 2;
+	}
+	{
+		char why[256];
+
+		fuzzer_states_usable(prof, &a.o.states, why, sizeof(why));
+		if (why[0] != '\0')
+			fprintf(stderr, "iketest fuzz: states left out: %s\n", why);
+		if (a.o.states == 0) {
+			fprintf(stderr, "iketest fuzz: no state left to fuzz\n");
+			profile_free(prof);
+			return 2;
+		}
 	}
 	a.ro.adapter_timeout_s = 60;
 	a.ro.indent = "";

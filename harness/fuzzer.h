@@ -4,7 +4,9 @@
  * A case reaches a state with real exchanges (none, IKE_SA_INIT done, an
  * IKE SA up) and sends one mutated message: IKE_SA_INIT in the clear,
  * IKE_AUTH, INFORMATIONAL or CREATE_CHILD_SA (a new CHILD SA, or the
- * IKE SA's rekey) inside SK. The interpreter
+ * IKE SA's rekey) inside SK; or, with a CHILD SA up, one mutated ESP
+ * packet (plain or in UDP 4500), after which a new CHILD SA must carry an
+ * echo (fuzzer_esp.c). The interpreter
  * (run.h) runs it, so the harness peer's state, SK (re-encrypted with a
  * valid ICV after the mutation: the IUT's parser sees it, not its
  * integrity check), the sender rules on every reply, the pcap and the key
@@ -20,6 +22,7 @@
  * fuzzer_case_make() builds the same mutation again.
  *
  * fuzzer_mutate.c: the cases and their script text (no I/O).
+ * fuzzer_esp.c: the ESP states' cases and script lines (no I/O).
  * fuzzer_run.c: the campaign: runs cases, the oracles (a fresh IKE SA
  * every N cases and after each suspicious one, the adapter's status),
  * minimization and the findings folder.
@@ -44,11 +47,19 @@ enum fuzzer_state {
 	FUZZER_ST_INFO,		/* IKE SA up: an INFORMATIONAL request */
 	FUZZER_ST_CHILD,	/* IKE SA up: a CREATE_CHILD_SA request */
 	FUZZER_ST_REKEY,	/* IKE SA up: a CREATE_CHILD_SA request that rekeys it */
+	FUZZER_ST_ESP,		/* CHILD SA up: an ESP packet (fuzzer_esp.c) */
+	FUZZER_ST_ESPUDP,	/* the same behind a pretended NAT: ESP in UDP */
 	FUZZER_ST_COUNT
 };
 const char *fuzzer_state_name(enum fuzzer_state s);	/* "init" ... */
-/* "init,auth" or "all" into a bit mask (1 << state); -1 on a bad word. */
+bool fuzzer_state_is_esp(enum fuzzer_state s);	/* esp, espudp */
+/* "init,auth" or "all" into a bit mask (1 << state); -1 on a bad word.
+ * fuzzer_states_usable drops the states a profile cannot reach (esp and
+ * espudp without capabilities.esp = yes): the names of those dropped
+ * into why ("" when none). */
 int fuzzer_states_parse(const char *text, unsigned *mask, struct err *e);
+void fuzzer_states_usable(const struct profile *prof, unsigned *mask,
+    char *why, size_t whylen);
 
 enum {
 	FUZZER_OPS_MAX = 16,		/* mutations of one case (3 drawn, the rest
@@ -83,6 +94,9 @@ struct fuzzer_case {
 	/* Payloads of the message after the list edits it drew. */
 	char payloads[FUZZER_PAYLOADS_MAX][FUZZER_TOKEN_MAX];
 	size_t npayloads;
+	/* ESP states: the inner packet (`udp', `raw data=0x...'); its
+	 * ops are `esp send' keys (path: the key) */
+	char inner[FUZZER_TOKEN_MAX];
 };
 
 /* Builds case `number` of campaign `seed` for one of the states of mask

@@ -3,6 +3,7 @@
  * walked from the payload's struct down to its proposals, transforms,
  * attributes and selectors. */
 #include "fuzzer.h"
+#include "fuzzer_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +42,11 @@ static const struct fuzzer_base bases[FUZZER_ST_COUNT] = {
 	[FUZZER_ST_REKEY] = { "rekey", "establish ike\n",
 	    "send CREATE_CHILD_SA request", "CREATE_CHILD_SA", true,
 	    { REKEY_SA, "Ni", "KE" } },
+	/* the ESP states: fuzzer_esp.c writes the send and what follows */
+	[FUZZER_ST_ESP] = { "esp", "establish child\n", NULL, "ESP packet",
+	    false, { NULL } },
+	[FUZZER_ST_ESPUDP] = { "espudp", "nat pretend\nestablish child\n", NULL,
+	    "ESP-in-UDP packet", false, { NULL } },
 };
 
 const char *fuzzer_state_name(enum fuzzer_state s)
@@ -63,9 +69,16 @@ int fuzzer_states_parse(const char *text, unsigned *mask, struct err *e)
 				if (strlen(bases[s].name) == n &&
 				    strncmp(p, bases[s].name, n) == 0)
 					break;
-			if (s == FUZZER_ST_COUNT)
-				return err_set(e, "unknown state `%.*s' (init, auth, info, child, rekey, all)",
-				    (int)n, p);
+			if (s == FUZZER_ST_COUNT) {
+				char names[128];
+				size_t o = 0;
+
+				for (s = 0; s < FUZZER_ST_COUNT; s++)
+					o += (size_t)snprintf(names + o,
+					    sizeof(names) - o, "%s, ", bases[s].name);
+				return err_set(e, "unknown state `%.*s' (%sall)",
+				    (int)n, p, names);
+			}
 			m |= 1u << s;
 		}
 		p += n;
@@ -80,13 +93,7 @@ int fuzzer_states_parse(const char *text, unsigned *mask, struct err *e)
 
 /* ---------------------------------------------------------- the dice */
 
-/* splitmix64: every case draws from its own stream, so case N is built
- * without building the cases before it. */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
+uint64_t rng_next(struct rng *r)
 {
 	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
 
@@ -95,12 +102,12 @@ static uint64_t rng_next(struct rng *r)
 	return z ^ (z >> 31);
 }
 
-static unsigned rng_below(struct rng *r, unsigned n)
+unsigned rng_below(struct rng *r, unsigned n)
 {
 	return n == 0 ? 0 : (unsigned)(rng_next(r) % n);
 }
 
-static void rng_hex(struct rng *r, size_t nbytes, char *out, size_t outlen)
+void rng_hex(struct rng *r, size_t nbytes, char *out, size_t outlen)
 {
 	size_t i, o = 0;
 
@@ -347,6 +354,10 @@ void fuzzer_case_make(uint64_t seed, uint64_t number, unsigned mask,
 			states[ns++] = s;
 	c->state = ns ? (enum fuzzer_state)states[rng_below(&r, ns)] :
 	    FUZZER_ST_INIT;
+	if (fuzzer_state_is_esp(c->state)) {
+		fuzzer_esp_make(&r, c);
+		return;
+	}
 	nops = 1 + rng_below(&r, 3);
 	/* list edits first, so that the sets name the payloads sent */
 	nlist = rng_below(&r, 4) == 0 ? 1 + rng_below(&r, nops) : 0;
@@ -373,15 +384,7 @@ void fuzzer_case_make(uint64_t seed, uint64_t number, unsigned mask,
 
 /* ---------------------------------------------------------- script text */
 
-struct outbuf {
-	char *p;
-	size_t len, cap;
-	bool over;
-};
-
-static void out_add(struct outbuf *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void out_add(struct outbuf *o, const char *fmt, ...)
+void out_add(struct outbuf *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -420,9 +423,17 @@ int fuzzer_case_script(const struct fuzzer_case *c,
 		if (c->mask & (1u << i))
 			out_add(&o, "%s%s", n2++ ? "," : "", bases[i].name);
 	out_add(&o, " --wait-ms %u --print (state %s)\n", so->wait_ms, b->name);
-	out_add(&o, "test \"fuzz seed %llu case %llu: %s request mutated\"\n",
+	out_add(&o, "test \"fuzz seed %llu case %llu: %s%s mutated\"\n",
 	    (unsigned long long)c->seed, (unsigned long long)c->number,
-	    b->exchange);
+	    b->exchange, b->send != NULL ? " request" : "");
+	if (b->send == NULL) {
+		out_add(&o, "rfc 4303 3.4, 4301 5.2\nneeds capabilities.esp\n\n%s",
+		    b->prefix);
+		fuzzer_esp_script(c, so, &o);
+		if (so->probe)
+			out_probe(&o, so);
+		return o.over ? -1 : 0;
+	}
 	out_add(&o, "rfc 7296 2.21\n\n%s%s: %s", b->prefix, b->send,
 	    b->sk ? "SK(" : "");
 	for (i = 0; i < n; i++)

@@ -368,14 +368,18 @@ static void fz_finding(struct fz *f, struct fuzzer_case *c, bool crash,
 
 /* ---------------------------------------------------------- the loop */
 
-/* The line of the last `send` of a case: the mutated message. */
+/* The line of the mutated message: the last `send` or `esp send` before
+ * the checks that follow it (the data plane's, the probe's), which begin
+ * with a "# the ..." comment. */
 static int fz_last_send_line(const char *text)
 {
-	const char *last = NULL, *q = text, *p;
+	const char *last = NULL, *q = text, *p, *end = strstr(text, "\n# the ");
 	int line = 1;
 
-	while ((q = strstr(q, "\nsend ")) != NULL)
-		last = q++;
+	for (; (p = strchr(q, '\n')) != NULL && (end == NULL || p < end); q = p + 1)
+		if (strncmp(p + 1, "send ", 5) == 0 ||
+		    strncmp(p + 1, "esp send ", 9) == 0)
+			last = p;
 	for (p = text; last != NULL && p <= last; p++)
 		line += *p == '\n';
 	return line;
@@ -439,7 +443,8 @@ static int fz_case(struct fz *f, uint64_t n, unsigned *since_probe)
 		    &line);
 	}
 	/* iketest could not build the message (an AUTH without IDi) */
-	if (out == FZ_FAIL && line == send_line && strncmp(sig, "send ", 5) == 0)
+	if (out == FZ_FAIL && line == send_line && (strncmp(sig, "send ", 5) == 0 ||
+	    strncmp(sig, "esp send ", 9) == 0))
 		out = FZ_INVALID;
 	if (out == FZ_FAIL && f->base_fail[c.state]) {
 		char k1[FZ_SIG_MAX], k2[FZ_SIG_MAX];
@@ -554,6 +559,28 @@ static void fz_record_end(struct fz *f)
 	if (f->st->iut_down)
 		fprintf(f->rec, "partial the IUT stopped answering and no adapter restarts it\n");
 	fprintf(f->rec, "verdict %s\nend\n", f->st->findings ? "fail" : "pass");
+}
+
+void fuzzer_states_usable(const struct profile *prof, unsigned *mask,
+    char *why, size_t whylen)
+{
+	unsigned s;
+	size_t o = 0;
+
+	if (whylen > 0)
+		why[0] = '\0';
+	if (profile_has(prof, "capabilities", "esp", NULL))
+		return;
+	for (s = 0; s < FUZZER_ST_COUNT; s++)
+		if ((*mask & (1u << s)) && fuzzer_state_is_esp((enum fuzzer_state)s)) {
+			*mask &= ~(1u << s);
+			if (o < whylen)
+				o += (size_t)snprintf(why + o, whylen - o, "%s%s",
+				    o ? ", " : "", fuzzer_state_name((enum fuzzer_state)s));
+		}
+	if (o > 0 && o < whylen)
+		snprintf(why + o, whylen - o, ": %s has no capabilities.esp = yes",
+		    profile_path(prof));
 }
 
 int fuzzer_rekey_words(const struct profile *prof, char *out, size_t outlen,

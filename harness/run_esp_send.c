@@ -73,9 +73,13 @@ static int build_inner(struct run_ctx *c, const struct script_esp *x,
 		for (size_t i = 0; i < data.len; i++)
 			data.data[i] = (uint8_t)("iketest "[i % 8]);
 	}
-	if (x->inner == SCRIPT_INNER_DUMMY) {
-		/* RFC 4303 2.6: next header 59, the payload is anything */
-		*nh = ESP_NEXT_HEADER_DUMMY;
+	if (x->inner == SCRIPT_INNER_DUMMY || x->inner == SCRIPT_INNER_RAW) {
+		/* RFC 4303 2.6: next header 59, the payload is anything; a
+		 * raw packet is what the script wrote (its IP version says
+		 * the next header, unless next= does: run_esp_send) */
+		*nh = x->inner == SCRIPT_INNER_DUMMY ? ESP_NEXT_HEADER_DUMMY :
+		    data.len > 0 && data.data[0] >> 4 == 6 ? INET_PROTO_IPV6 :
+		    INET_PROTO_IPIP;
 		rc = bytes_set(inner, data.data, data.len);
 		bytes_free(&data);
 		return rc < 0 ? run_script_error(c, 0, "out of memory") : 0;
@@ -117,6 +121,85 @@ static int build_inner(struct run_ctx *c, const struct script_esp *x,
 fail:
 	bytes_free(&data);
 	return -1;
+}
+
+/* The inner header lies of a send (suites/README.md "Traffic"): fields
+ * of the built packet overwritten, so that the IUT's inner parser, not
+ * the harness, meets them. The IPv4 header checksum is made right again
+ * unless ipcsum= gives it, so that a lie gets past that check. */
+struct inner_lie {
+	const char *key;
+	uint64_t max;
+	bool v4_only;		/* a field IPv6 has not */
+};
+
+static const struct inner_lie inner_lies[] = {
+	{ "ipver", 15, false },		/* the version nibble */
+	{ "ihl", 15, true },		/* the header length nibble */
+	{ "iplen", 65535, false },	/* total length (v4), payload length (v6) */
+	{ "frag", 65535, true },	/* flags and fragment offset */
+	{ "proto", 255, false },	/* protocol (v4), next header (v6) */
+	{ "ipcsum", 65535, true },	/* the header checksum */
+	{ "l4len", 65535, false },	/* the UDP length */
+	{ "l4csum", 65535, false },	/* the UDP or ICMP checksum */
+};
+
+static void put16(uint8_t *p, uint64_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static int apply_lies(struct run_ctx *c, const struct script_esp *x,
+    bool transport, struct bytes *in)
+{
+	uint64_t v[sizeof(inner_lies) / sizeof(inner_lies[0])];
+	bool set[sizeof(inner_lies) / sizeof(inner_lies[0])], any = false;
+	bool v6 = !transport && in->len > 0 && in->data[0] >> 4 == 6;
+	size_t i, l4 = transport ? 0 : v6 ? 40 : 20;
+	uint8_t *p = in->data;
+	int rc;
+
+	for (i = 0; i < sizeof(inner_lies) / sizeof(inner_lies[0]); i++) {
+		if ((rc = run_esp_arg_num(c, x, inner_lies[i].key,
+		    inner_lies[i].max, &v[i])) < 0)
+			return -1;
+		set[i] = rc == 0;
+		any |= set[i];
+		if (set[i] && (transport && i < 6))
+			return run_script_error(c, 0, "%s=: a transport-mode CHILD SA carries no inner IP header",
+			    inner_lies[i].key);
+		if (set[i] && v6 && inner_lies[i].v4_only)
+			return run_script_error(c, 0, "%s=: an IPv4 header field, and this inner packet is IPv6",
+			    inner_lies[i].key);
+	}
+	if (!any)
+		return 0;
+	if (x->inner != SCRIPT_INNER_UDP && x->inner != SCRIPT_INNER_ICMP)
+		return run_script_error(c, 0, "header lies (ipver= ... l4csum=) need `esp send udp' or `icmp'");
+	if (set[6] && x->inner != SCRIPT_INNER_UDP)
+		return run_script_error(c, 0, "l4len=: only UDP has a length field");
+	if (in->len < l4 + 8)
+		return run_script_error(c, 0, "the inner packet is too short for its header lies");
+	if (set[0])
+		p[0] = (uint8_t)((p[0] & 0x0f) | v[0] << 4);
+	if (set[1])
+		p[0] = (uint8_t)((p[0] & 0xf0) | v[1]);
+	if (set[2])
+		put16(p + (v6 ? 4 : 2), v[2]);
+	if (set[3])
+		put16(p + 6, v[3]);
+	if (set[4])
+		p[v6 ? 6 : 9] = (uint8_t)v[4];
+	if (set[6])
+		put16(p + l4 + 4, v[6]);
+	if (set[7])
+		put16(p + l4 + (x->inner == SCRIPT_INNER_UDP ? 6 : 2), v[7]);
+	if (!transport && !v6) {
+		put16(p + 10, 0);
+		put16(p + 10, set[5] ? v[5] : inet_sum_fold(inet_sum(0, p, 20)));
+	}
+	return 0;
 }
 
 static int esp_opts(struct run_ctx *c, const struct script_esp *x,
@@ -214,8 +297,16 @@ int run_esp_send(struct run_ctx *c, const struct script_event *ev)
 		bytes_free(&k.diag);
 		return 0;
 	}
-	if (build_inner(c, x, ch, &inner, &nh) < 0)
+	if (build_inner(c, x, ch, &inner, &nh) < 0 ||
+	    apply_lies(c, x, child_transport(ch), &inner) < 0)
 		goto script_err;
+	{
+		uint64_t v = nh;	/* next=: the Next Header octet says v */
+
+		if (run_esp_arg_num(c, x, "next", 255, &v) < 0)
+			goto script_err;
+		nh = (uint8_t)v;
+	}
 	if (x->ah) {
 		if ((rc = send_ah(c, x, io, &inner, nh, &pkt, &e)) < 0 &&
 		    c->bad_script)

@@ -266,7 +266,7 @@ struct script_iut {
  * 2.23): suites/README.md "Traffic".                                   */
 
 enum script_esp_verb {
-	SCRIPT_ESP_SEND,	/* esp send udp|icmp|dummy [key=value ...] */
+	SCRIPT_ESP_SEND,	/* esp send udp|icmp|dummy|raw [key=value ...] */
 	SCRIPT_ESP_REPLAY,	/* esp replay [key=value ...] */
 	SCRIPT_ESP_EXPECT,	/* esp expect udp|icmp|any [timing] [or silence]
 				 * [: key=value ...] */
@@ -277,6 +277,9 @@ enum script_inner {
 	SCRIPT_INNER_UDP,	/* a UDP datagram (to the echo service) */
 	SCRIPT_INNER_ICMP,	/* an ICMP or ICMPv6 echo */
 	SCRIPT_INNER_DUMMY,	/* a dummy packet, next header 59 (2.6) */
+	SCRIPT_INNER_RAW,	/* the bytes of data= as they are (a crafted
+				 * inner packet; next= or its IP version
+				 * gives the next header) */
 	SCRIPT_INNER_ANY,	/* expect: whatever comes */
 };
 

@@ -2,7 +2,7 @@
  * (or `ah ...') and `nat ...', and `iut counters' (suites/README.md,
  * "Traffic through CHILD SAs").
  *
- *   esp send udp|icmp|dummy [key=value ...]
+ *   esp send udp|icmp|dummy|raw [key=value ...]
  *   esp replay [child=N]
  *   esp expect udp|icmp|any [within D | after ...] [or silence]
  *       [: key=value ...]
@@ -48,6 +48,15 @@ static const struct esp_key esp_keys[] = {
 	{ "tfc", V_SEND, NULL },		/* TFC padding bytes (2.7) */
 	{ "pad", V_SEND, NULL },		/* padding bytes as given */
 	{ "padlen", V_SEND, NULL },		/* the Pad Length octet */
+	{ "next", V_SEND, NULL },		/* the Next Header octet */
+	{ "ipver", V_SEND, NULL },		/* inner header lies: run_esp_send */
+	{ "ihl", V_SEND, NULL },
+	{ "iplen", V_SEND, NULL },
+	{ "frag", V_SEND, NULL },
+	{ "proto", V_SEND, NULL },
+	{ "ipcsum", V_SEND, NULL },
+	{ "l4len", V_SEND, NULL },
+	{ "l4csum", V_SEND, NULL },
 	{ "corrupt", V_SEND | V_REPLAY, corrupt_words },
 	{ "via", V_SEND | V_REPLAY, via_words },
 	{ "child", V_SEND | V_REPLAY | V_EXPECT, NULL },	/* 1: first */
@@ -55,7 +64,8 @@ static const struct esp_key esp_keys[] = {
 
 static const char *const esp_key_names[] = {
 	"to", "from", "sport", "dport", "data", "len", "ttl", "echo_id",
-	"echo_seq", "seq", "spi", "tfc", "pad", "padlen", "corrupt", "via",
+	"echo_seq", "seq", "spi", "tfc", "pad", "padlen", "next", "ipver", "ihl",
+	"iplen", "frag", "proto", "ipcsum", "l4len", "l4csum", "corrupt", "via",
 	"child", NULL,
 };
 
@@ -147,13 +157,25 @@ static int parse_inner(struct script_parser *p, struct script_esp *x)
 		x->inner = SCRIPT_INNER_ICMP;
 	else if (x->verb == SCRIPT_ESP_SEND && sp_accept_word(p, "dummy"))
 		x->inner = SCRIPT_INNER_DUMMY;
+	else if (x->verb == SCRIPT_ESP_SEND && sp_accept_word(p, "raw"))
+		x->inner = SCRIPT_INNER_RAW;
 	else if (x->verb == SCRIPT_ESP_EXPECT && sp_accept_word(p, "any"))
 		x->inner = SCRIPT_INNER_ANY;
 	else if (x->verb == SCRIPT_ESP_SEND)
-		return sp_err(p, t, "esp send what: `udp', `icmp' or `dummy'");
+		return sp_err(p, t, "esp send what: `udp', `icmp', `dummy' or `raw'");
 	else
 		return sp_err(p, t, "esp expect what: `udp', `icmp', `any', or `nothing for D'");
 	return 0;
+}
+
+static bool has_arg(const struct script_esp *x, const char *key)
+{
+	const struct script_arg *a;
+
+	for (a = x->args; a != NULL; a = a->next)
+		if (strcmp(a->key, key) == 0)
+			return true;
+	return false;
 }
 
 int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah)
@@ -165,9 +187,11 @@ int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah)
 	x->ah = ah;
 	if (sp_accept_word(p, "send")) {
 		x->verb = SCRIPT_ESP_SEND;
-		if (parse_inner(p, x) < 0)
+		if (parse_inner(p, x) < 0 || parse_esp_args(p, x) < 0)
 			return -1;
-		return parse_esp_args(p, x);
+		if (x->inner == SCRIPT_INNER_RAW && !has_arg(x, "data"))
+			return sp_err(p, t, "`esp send raw' needs data=0xHEX: the inner packet");
+		return 0;
 	}
 	if (sp_accept_word(p, "replay")) {
 		x->verb = SCRIPT_ESP_REPLAY;
@@ -293,6 +317,8 @@ const char *script_inner_name(enum script_inner i)
 		return "icmp";
 	case SCRIPT_INNER_DUMMY:
 		return "dummy";
+	case SCRIPT_INNER_RAW:
+		return "raw";
 	case SCRIPT_INNER_ANY:
 		return "any";
 	}

@@ -41,7 +41,7 @@ ok() {
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 
-echo "1..7"
+echo "1..8"
 ci/lab up >"$IKETEST_RUNDIR/up.out" 2>&1
 ok $? "ci/lab up with prefix $IKETEST_LAB_PREFIX$(tail -n 3 "$IKETEST_RUNDIR/up.out" | sed 's/^/: /' | tr '\n' ' ')"
 
@@ -66,6 +66,12 @@ grep -q "$HARNESS_ADDR:[0-9]* IKE SA .* established: .*1 CHILD SA$" \
     "$IKETEST_RUNDIR/reference/respond.log" &&
     grep -q "IKE SA .* deleted: " "$IKETEST_RUNDIR/reference/respond.log"
 ok $? "the reference peer's log: established with a CHILD SA from $HARNESS_ADDR, deleted"
+
+# the inner header lies of `esp send' on the wire, each counted by the peer
+ip netns exec "$HARNESS_NS" "$IKETEST" run --profile "$PROFILE" \
+    --adapter "$IKETEST_TOP/$ADAPTER" harness/tests/scripts/esp_lies_counted.ike \
+    >"$IKETEST_RUNDIR/lies.tap" 2>&1
+ok $? "esp send ipver= ihl= iplen= ipcsum= l4len= l4csum= and a short raw packet: 8 inner drops counted, next=59 a dummy, the ESP layer took them$(grep "^not ok\|expected" "$IKETEST_RUNDIR/lies.tap" | sed 's/^/: /' | tr '\n' ' ')"
 
 pid=$(cat "$IKETEST_RUNDIR/reference/respond.pid" 2>/dev/null)
 "$ADAPTER" stop 2>/dev/null
