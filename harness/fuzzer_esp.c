@@ -183,9 +183,11 @@ void fuzzer_esp_script(const struct fuzzer_case *c,
 		if (!c->ops[i].off && c->ops[i].kind == FUZZER_OP_SET)
 			out_add(o, " %s=%s", c->ops[i].path, c->ops[i].value);
 	/* what comes back (an echo, an ICMP error, a TCP reset: all
-	 * legitimate) is judged by the sender rules, at most two packets */
+	 * legitimate) is judged by the sender rules, at most two packets (a
+	 * second comes, if at all, right after the first) */
 	out_add(o, "\nesp expect any within %ums or silence\n", so->wait_ms);
-	out_add(o, "esp expect any within 50ms or silence\n");
+	out_add(o, "esp expect any within %ums or silence\n",
+	    so->wait_ms / 4 > 0 ? so->wait_ms / 4 : 1);
 	out_add(o, "# the data plane still works: a new CHILD SA carries an echo\n");
 	out_add(o, "send CREATE_CHILD_SA\n");
 	out_add(o, "expect CREATE_CHILD_SA response within 2s: SA one of offered, Nr\n");

@@ -6,7 +6,8 @@
 # the same run), and where the time goes (fuzz.record's time-us and
 # cpu-us, the peer's CPU from /proc). The target of issue 12 is 200
 # mutated exchanges per second. Prints numbers, never fails on them.
-# BENCH_SECONDS (default 3) is the time per measurement.
+# BENCH_SECONDS (default 3) is the time per measurement; BENCH_FUZZ_STATES
+# (words, each a --states list) replaces the default rows.
 set -u
 IKETEST=${1:-build/iketest}
 secs=${BENCH_SECONDS:-3}
@@ -60,7 +61,7 @@ ratio() {
 }
 
 echo "iketest fuzz against the reference peer on 127.0.0.1, ${pin:-unpinned}, ${secs}s each, --wait-ms 5, retransmissions at 5/10/20 ms"
-for st in init auth info child rekey all; do
+for st in ${BENCH_FUZZ_STATES:-init auth info child rekey esp espudp all}; do
 	m=$(run "m-$st" --states $st)
 	u=$(run "u-$st" --states $st --unmutated)
 	printf '  %-5s %7s mutated exchanges/s, %7s/s unmutated (ratio %s; target 200/s mutated)\n' \
