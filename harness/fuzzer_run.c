@@ -11,6 +11,7 @@
 #include "fuzzer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,13 @@ static enum fz_outcome fz_run_text(struct fz *f, const char *path,
 
 /* ---------------------------------------------------------- the IUT */
 
+/* The adapter's output during a campaign (status every probe, ...)
+ * goes to /dev/null: thousands of probes would fill the log with it. */
+static int fz_adapter_fd(const struct fz *f)
+{
+	return f->ro.adapter_out_fd > 0 ? f->ro.adapter_out_fd : -1;
+}
+
 /* stop, start, configure: as `iut restart` does (peers/README.md). */
 static int fz_restart(struct fz *f)
 {
@@ -176,10 +184,10 @@ static int fz_restart(struct fz *f)
 	if (!f->have_adapter)
 		return -1;
 	f->st->restarts++;
-	(void)adapter_run(&f->ad, stop, false, -1, &e);
-	if (adapter_run(&f->ad, start, false, -1, &e) != 0)
+	(void)adapter_run(&f->ad, stop, false, fz_adapter_fd(f), &e);
+	if (adapter_run(&f->ad, start, false, fz_adapter_fd(f), &e) != 0)
 		return -1;
-	return adapter_run(&f->ad, conf, false, -1, &e) == 0 ? 0 : -1;
+	return adapter_run(&f->ad, conf, false, fz_adapter_fd(f), &e) == 0 ? 0 : -1;
 }
 
 /* 0: the IUT answers a fresh IKE_SA_INIT (and its adapter's status). */
@@ -405,7 +413,7 @@ static int fz_after(struct fz *f, struct fuzzer_case *c, enum fz_outcome out,
 		const char *args[] = { "terminate", NULL };
 		struct err e;
 
-		(void)adapter_run(&f->ad, args, false, -1, &e);
+		(void)adapter_run(&f->ad, args, false, fz_adapter_fd(f), &e);
 	}
 	if (fz_probe(f, psig, sizeof(psig)) < 0) {
 		fz_finding(f, c, true, psig);
@@ -617,6 +625,8 @@ static int fz_setup(struct fz *f, struct err *e)
 	f->have_adapter = a != NULL && a[0] != '\0';
 	f->ad.path = a;
 	f->ad.timeout_s = f->ro.adapter_timeout_s;
+	if (f->ro.adapter_out_fd <= 0)
+		f->ro.adapter_out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	f->so.alive = f->have_adapter;
 	f->so.wait_ms = f->o->wait_ms;
 	if (fuzzer_rekey_words(f->prof, f->ike_words, sizeof(f->ike_words), e) < 0)
@@ -646,6 +656,13 @@ static int fz_setup(struct fz *f, struct err *e)
 	return 0;
 }
 
+/* Closes the /dev/null fz_setup opened (not a descriptor of the caller). */
+static void fz_close_null(struct fz *f, const struct run_opts *ro)
+{
+	if (f->ro.adapter_out_fd > 0 && f->ro.adapter_out_fd != ro->adapter_out_fd)
+		close(f->ro.adapter_out_fd);
+}
+
 int fuzzer_campaign(const struct profile *prof, const struct run_opts *ro,
     const struct fuzzer_opts *o, struct fuzzer_stats *st, struct err *e)
 {
@@ -673,6 +690,7 @@ int fuzzer_campaign(const struct profile *prof, const struct run_opts *ro,
 		fprintf(f.rec, "error the IUT does not answer before the first case: %s\nverdict error\nend\n", sig);
 		fclose(f.rec);
 		fz_work_remove(&f);
+		fz_close_null(&f, ro);
 		return err_set(e, "the IUT does not answer a first IKE_SA_INIT/IKE_AUTH (%s): check the profile with `iketest run` first", sig);
 	}
 	fz_baseline(&f);
@@ -704,5 +722,6 @@ int fuzzer_campaign(const struct profile *prof, const struct run_opts *ro,
 	fz_record_end(&f);
 	fclose(f.rec);
 	fz_work_remove(&f);
+	fz_close_null(&f, ro);
 	return (int)(st->findings > 0x7fffffff ? 0x7fffffff : st->findings);
 }

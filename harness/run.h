@@ -30,6 +30,9 @@ struct run_opts {
 	 * datagram sent and of each response received is dropped. */
 	bool drop_first;
 	unsigned adapter_timeout_s;	/* default 60 */
+	/* Where the adapter's verbs print (status, initiate ...): 0 for
+	 * stderr (stdout may be TAP); the fuzzer sends them to /dev/null. */
+	int adapter_out_fd;
 	const char *indent;		/* prefix of every TAP line ("" or "    ") */
 	FILE *tap;			/* where TAP goes (stdout) */
 };

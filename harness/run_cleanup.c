@@ -65,7 +65,7 @@ void run_cleanup(struct run_ctx *c)
 		return;
 	if (c->s->role == SCRIPT_ROLE_RESPONDER && c->adapter[0] != '\0') {
 		adapter_reap(&c->ad);
-		if (adapter_run(&c->ad, args, false, -1, &e) != 0)
+		if (adapter_run(&c->ad, args, false, run_adapter_fd(c), &e) != 0)
 			run_diag(c, "clean-up: adapter terminate failed");
 	}
 }

@@ -176,6 +176,12 @@ void run_check_skip(struct run_ctx *c, int line, const char *desc,
     const char *why);
 /* One "KEY value" line of the result record (nothing when f is NULL). */
 void run_rec_str(FILE *f, const char *key, const char *v);
+/* Where the adapter's verbs print: run_opts adapter_out_fd, else -1
+ * (adapter_run: stderr). */
+static inline int run_adapter_fd(const struct run_ctx *c)
+{
+	return c->o->adapter_out_fd > 0 ? c->o->adapter_out_fd : -1;
+}
 
 /* run_vars.c */
 struct run_var *run_var_find(struct run_ctx *c, const char *name);

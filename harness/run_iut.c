@@ -55,9 +55,9 @@ int run_iut(struct run_ctx *c, const struct script_event *ev)
 		return run_iut_counters(c, ev);
 	case SCRIPT_IUT_RESTART:
 		args[0] = "stop";
-		if ((rc = adapter_run(&c->ad, args, false, -1, &e)) == 0) {
+		if ((rc = adapter_run(&c->ad, args, false, run_adapter_fd(c), &e)) == 0) {
 			args[0] = "start";
-			if ((rc = adapter_run(&c->ad, args, false, -1, &e)) == 0) {
+			if ((rc = adapter_run(&c->ad, args, false, run_adapter_fd(c), &e)) == 0) {
 				args[0] = "configure";
 				args[1] = profile_path(c->prof);
 			}
@@ -68,7 +68,7 @@ int run_iut(struct run_ctx *c, const struct script_event *ev)
 	if (rc == 0 && c->adapter[0] != '\0')
 		rc = adapter_run(&c->ad, args, u->verb == SCRIPT_IUT_INITIATE ||
 		    u->verb == SCRIPT_IUT_REKEY || u->verb == SCRIPT_IUT_TERMINATE,
-		    -1, &e);
+		    run_adapter_fd(c), &e);
 	/* initiate returns once the IUT started: its messages may be on
 	 * their way, and they count from here */
 	c->last_event_us = net_now_us();
