@@ -415,6 +415,27 @@ static bool rs_has(const struct codec_node *chain, unsigned ptype)
 	return false;
 }
 
+/* A one-way notification of 2.21.4 (INVALID_MAJOR_VERSION, INVALID_IKE_SPI
+ * alone): it answers a message outside any IKE SA, so no original
+ * initiator or responder exists for its I flag, and 1.5 says only that
+ * the SPIs and message ID are copied and the R flag set. */
+static bool rs_one_way_notify(const struct codec_node *msg)
+{
+	size_t i;
+	unsigned t;
+
+	if (msg->nkids == 0)
+		return false;
+	for (i = 0; i < msg->nkids; i++) {
+		if (msg->kids[i]->ptype != PL_N)
+			return false;
+		t = (unsigned)rs_num(msg->kids[i], "notify_type");
+		if (t != N_INVALID_MAJOR_VERSION && t != N_INVALID_IKE_SPI)
+			return false;
+	}
+	return true;
+}
+
 void rules_sender_message(const struct codec_node *msg,
     const struct codec_problems *pr, int original_initiator,
     struct rules_report *r)
@@ -423,6 +444,9 @@ void rules_sender_message(const struct codec_node *msg,
 	bool resp = rs_num(msg, "flags.response") != 0;
 	uint64_t iflag = rs_num(msg, "flags.initiator");
 	int want = exch == EXCH_IKE_SA_INIT ? !resp : original_initiator;
+
+	if (exch == EXCH_IKE_SA_INIT && resp && rs_one_way_notify(msg))
+		want = -1;
 
 	if (rs_num(msg, "flags.version") != 0)
 		rules_add(r, "RFC 7296 3.1: V flag set, which implementations of version 2 MUST clear when sending");

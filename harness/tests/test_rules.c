@@ -162,6 +162,17 @@ static void sender_header_tests(void)
 	ike_set(m, "flags.initiator", 0);
 	s_judge(m, -1, &r);
 	ok(s_has(&r, "I flag clear"), "sender: I flag clear in an IKE_SA_INIT request violates 3.1");
+	/* 2.21.4: a one-way notification outside any IKE SA has no original
+	 * side; strongSwan answers a request with I clear with I set */
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_INVALID_MAJOR_VERSION), 0);
+	ike_set(m, "flags.response", 1);
+	ike_set(m, "flags.initiator", 1);
+	is_int(s_judge(m, -1, &r), 0, "sender: N(INVALID_MAJOR_VERSION) alone with the I flag set passes (2.21.4)");
+	m = build(msg(EXCH_IKE_SA_INIT), NT(N_COOKIE), 0);
+	ike_set(m, "flags.response", 1);
+	ike_set(m, "flags.initiator", 1);
+	s_judge(m, -1, &r);
+	ok(s_has(&r, "I flag set"), "sender: N(COOKIE) with the I flag set still violates 3.1");
 	m = msg(EXCH_INFORMATIONAL);
 	ike_set(m, "flags.initiator", 0);
 	codec_append(m, codec_payload_new(PL_SK));
