@@ -121,14 +121,13 @@ static void key_value(struct rng *r, const struct esp_fkey *k, char *out,
 static void make_raw(struct rng *r, char *out, size_t outlen)
 {
 	static const char *const first[] = { "45", "60", "46", "4f" };
-	size_t len = 1 + rng_below(r, 70), i, o;
+	size_t len = 1 + rng_below(r, 70), o;
 	unsigned pick = rng_below(r, 6);
 
-	o = (size_t)snprintf(out, outlen, "raw data=0x%s", pick < 4 ?
-	    first[pick] : "");
-	for (i = 0; i < len && o + 3 < outlen; i++)
-		o += (size_t)snprintf(out + o, outlen - o, "%02x",
-		    (unsigned)(rng_next(r) & 0xff));
+	o = (size_t)snprintf(out, outlen, "raw data=");
+	rng_hex(r, len, out + o, outlen - o);
+	if (pick < 4)		/* the first octet, after "0x" */
+		memcpy(out + o + 2, first[pick], 2);
 }
 
 void fuzzer_esp_make(struct rng *r, struct fuzzer_case *c)

@@ -127,21 +127,31 @@ fail:
  * of the built packet overwritten, so that the IUT's inner parser, not
  * the harness, meets them. The IPv4 header checksum is made right again
  * unless ipcsum= gives it, so that a lie gets past that check. */
+enum inner_lie_field {
+	LIE_IPVER, LIE_IHL, LIE_IPLEN, LIE_FRAG, LIE_PROTO, LIE_IPCSUM,
+	LIE_L4LEN, LIE_L4CSUM, LIE_COUNT
+};
+
 struct inner_lie {
 	const char *key;
 	uint64_t max;
+	bool ip;		/* a field of the IP header */
 	bool v4_only;		/* a field IPv6 has not */
 };
 
-static const struct inner_lie inner_lies[] = {
-	{ "ipver", 15, false },		/* the version nibble */
-	{ "ihl", 15, true },		/* the header length nibble */
-	{ "iplen", 65535, false },	/* total length (v4), payload length (v6) */
-	{ "frag", 65535, true },	/* flags and fragment offset */
-	{ "proto", 255, false },	/* protocol (v4), next header (v6) */
-	{ "ipcsum", 65535, true },	/* the header checksum */
-	{ "l4len", 65535, false },	/* the UDP length */
-	{ "l4csum", 65535, false },	/* the UDP or ICMP checksum */
+/* ipver, ihl: the version and header length nibbles; iplen: the IPv4
+ * total or IPv6 payload length; frag: IPv4 flags and fragment offset;
+ * proto: the IPv4 protocol or IPv6 next header; ipcsum: the IPv4 header
+ * checksum; l4len: the UDP length; l4csum: the UDP or ICMP checksum. */
+static const struct inner_lie inner_lies[LIE_COUNT] = {
+	[LIE_IPVER] = { "ipver", 15, true, false },
+	[LIE_IHL] = { "ihl", 15, true, true },
+	[LIE_IPLEN] = { "iplen", 65535, true, false },
+	[LIE_FRAG] = { "frag", 65535, true, true },
+	[LIE_PROTO] = { "proto", 255, true, false },
+	[LIE_IPCSUM] = { "ipcsum", 65535, true, true },
+	[LIE_L4LEN] = { "l4len", 65535, false, false },
+	[LIE_L4CSUM] = { "l4csum", 65535, false, false },
 };
 
 static void put16(uint8_t *p, uint64_t v)
@@ -153,20 +163,20 @@ static void put16(uint8_t *p, uint64_t v)
 static int apply_lies(struct run_ctx *c, const struct script_esp *x,
     bool transport, struct bytes *in)
 {
-	uint64_t v[sizeof(inner_lies) / sizeof(inner_lies[0])];
-	bool set[sizeof(inner_lies) / sizeof(inner_lies[0])], any = false;
+	uint64_t v[LIE_COUNT];
+	bool set[LIE_COUNT], any = false;
 	bool v6 = !transport && in->len > 0 && in->data[0] >> 4 == 6;
 	size_t i, l4 = transport ? 0 : v6 ? 40 : 20;
 	uint8_t *p = in->data;
 	int rc;
 
-	for (i = 0; i < sizeof(inner_lies) / sizeof(inner_lies[0]); i++) {
+	for (i = 0; i < LIE_COUNT; i++) {
 		if ((rc = run_esp_arg_num(c, x, inner_lies[i].key,
 		    inner_lies[i].max, &v[i])) < 0)
 			return -1;
 		set[i] = rc == 0;
 		any |= set[i];
-		if (set[i] && (transport && i < 6))
+		if (set[i] && transport && inner_lies[i].ip)
 			return run_script_error(c, 0, "%s=: a transport-mode CHILD SA carries no inner IP header",
 			    inner_lies[i].key);
 		if (set[i] && v6 && inner_lies[i].v4_only)
@@ -177,27 +187,27 @@ static int apply_lies(struct run_ctx *c, const struct script_esp *x,
 		return 0;
 	if (x->inner != SCRIPT_INNER_UDP && x->inner != SCRIPT_INNER_ICMP)
 		return run_script_error(c, 0, "header lies (ipver= ... l4csum=) need `esp send udp' or `icmp'");
-	if (set[6] && x->inner != SCRIPT_INNER_UDP)
+	if (set[LIE_L4LEN] && x->inner != SCRIPT_INNER_UDP)
 		return run_script_error(c, 0, "l4len=: only UDP has a length field");
 	if (in->len < l4 + 8)
 		return run_script_error(c, 0, "the inner packet is too short for its header lies");
-	if (set[0])
-		p[0] = (uint8_t)((p[0] & 0x0f) | v[0] << 4);
-	if (set[1])
-		p[0] = (uint8_t)((p[0] & 0xf0) | v[1]);
-	if (set[2])
-		put16(p + (v6 ? 4 : 2), v[2]);
-	if (set[3])
-		put16(p + 6, v[3]);
-	if (set[4])
-		p[v6 ? 6 : 9] = (uint8_t)v[4];
-	if (set[6])
-		put16(p + l4 + 4, v[6]);
-	if (set[7])
-		put16(p + l4 + (x->inner == SCRIPT_INNER_UDP ? 6 : 2), v[7]);
+	if (set[LIE_IPVER])
+		p[0] = (uint8_t)((p[0] & 0x0f) | v[LIE_IPVER] << 4);
+	if (set[LIE_IHL])
+		p[0] = (uint8_t)((p[0] & 0xf0) | v[LIE_IHL]);
+	if (set[LIE_IPLEN])
+		put16(p + (v6 ? 4 : 2), v[LIE_IPLEN]);
+	if (set[LIE_FRAG])
+		put16(p + 6, v[LIE_FRAG]);
+	if (set[LIE_PROTO])
+		p[v6 ? 6 : 9] = (uint8_t)v[LIE_PROTO];
+	if (set[LIE_L4LEN])
+		put16(p + l4 + 4, v[LIE_L4LEN]);
+	if (set[LIE_L4CSUM])
+		put16(p + l4 + (x->inner == SCRIPT_INNER_UDP ? 6 : 2), v[LIE_L4CSUM]);
 	if (!transport && !v6) {
 		put16(p + 10, 0);
-		put16(p + 10, set[5] ? v[5] : inet_sum_fold(inet_sum(0, p, 20)));
+		put16(p + 10, set[LIE_IPCSUM] ? v[LIE_IPCSUM] : inet_sum_fold(inet_sum(0, p, 20)));
 	}
 	return 0;
 }

@@ -60,14 +60,19 @@ static const struct esp_key esp_keys[] = {
 	{ "corrupt", V_SEND | V_REPLAY, corrupt_words },
 	{ "via", V_SEND | V_REPLAY, via_words },
 	{ "child", V_SEND | V_REPLAY | V_EXPECT, NULL },	/* 1: first */
+	{ NULL, 0, NULL },			/* the end (names_suggest_rows) */
 };
 
-static const char *const esp_key_names[] = {
-	"to", "from", "sport", "dport", "data", "len", "ttl", "echo_id",
-	"echo_seq", "seq", "spi", "tfc", "pad", "padlen", "next", "ipver", "ihl",
-	"iplen", "frag", "proto", "ipcsum", "l4len", "l4csum", "corrupt", "via",
-	"child", NULL,
-};
+/* Whether x already has key. */
+static bool has_arg(const struct script_esp *x, const char *key)
+{
+	const struct script_arg *a;
+
+	for (a = x->args; a != NULL; a = a->next)
+		if (strcmp(a->key, key) == 0)
+			return true;
+	return false;
+}
 
 static const char *verb_word(enum script_esp_verb v)
 {
@@ -102,10 +107,9 @@ static int check_word(struct script_parser *p, const struct esp_key *k,
 /* key=value ... up to the end of the statement. */
 static int parse_esp_args(struct script_parser *p, struct script_esp *x)
 {
-	struct script_arg **tail = &x->args, *a, *b;
+	struct script_arg **tail = &x->args, *a;
 	struct script_tok *t, *vt;
 	const char *hint;
-	char name[32];
 	size_t i;
 
 	while (!sp_at_statement_end(p)) {
@@ -113,11 +117,12 @@ static int parse_esp_args(struct script_parser *p, struct script_esp *x)
 		if (t->kind != TOK_WORD)
 			return sp_err(p, t, "expected key=value after `esp %s'",
 			    verb_word(x->verb));
-		for (i = 0; i < sizeof(esp_keys) / sizeof(esp_keys[0]); i++)
+		for (i = 0; esp_keys[i].name != NULL; i++)
 			if (sp_tok_is_word(t, esp_keys[i].name))
 				break;
-		if (i == sizeof(esp_keys) / sizeof(esp_keys[0])) {
-			hint = names_suggest(t->start, t->len, esp_key_names);
+		if (esp_keys[i].name == NULL) {
+			hint = names_suggest_rows(t->start, t->len, esp_keys,
+			    sizeof(esp_keys[0]));
 			return sp_err(p, t, "unknown key `%.*s'%s%s%s", (int)t->len,
 			    t->start, hint ? " (did you mean `" : "",
 			    hint ? hint : "", hint ? "'?)" : "");
@@ -125,10 +130,8 @@ static int parse_esp_args(struct script_parser *p, struct script_esp *x)
 		if (!(esp_keys[i].verbs & (1u << x->verb)))
 			return sp_err(p, t, "`%s=' does not apply to `esp %s'",
 			    esp_keys[i].name, verb_word(x->verb));
-		snprintf(name, sizeof(name), "%s", esp_keys[i].name);
-		for (b = x->args; b != NULL; b = b->next)
-			if (strcmp(b->key, name) == 0)
-				return sp_err(p, t, "`%s=' given twice", name);
+		if (has_arg(x, esp_keys[i].name))
+			return sp_err(p, t, "`%s=' given twice", esp_keys[i].name);
 		sp_next(p);
 		if ((a = sp_new(p, sizeof(*a))) == NULL)
 			return -1;
@@ -166,16 +169,6 @@ static int parse_inner(struct script_parser *p, struct script_esp *x)
 	else
 		return sp_err(p, t, "esp expect what: `udp', `icmp', `any', or `nothing for D'");
 	return 0;
-}
-
-static bool has_arg(const struct script_esp *x, const char *key)
-{
-	const struct script_arg *a;
-
-	for (a = x->args; a != NULL; a = a->next)
-		if (strcmp(a->key, key) == 0)
-			return true;
-	return false;
 }
 
 int sp_parse_esp(struct script_parser *p, struct script_event *ev, bool ah)
