@@ -20,7 +20,8 @@
 #    each error naming FILE:LINE; a wrong registry stops the sourcing script.
 #
 # 2. Helpers the adapters share: die/log ($prog), lab_env ($LAB, $SLOT),
-#    running ($PIDFILE), pid_alive, pid_stopped, print_pid, check_stopped
+#    running ($PIDFILE), pid_alive, pid_tree, pid_start, pid_stopped,
+#    print_pid, check_stopped
 #    (the pid and status verbs), profile_get, join, is_aead.
 
 IKETEST_PEERS=${IKETEST_PEERS:-$top/peers}
@@ -222,6 +223,30 @@ pid_alive() {
 	" Z"*) return 1 ;;
 	esac
 	return 0
+}
+
+# pid_tree PID: PID and every process below it, one pid a line (PID first).
+pid_tree() {
+	ps -eo pid=,ppid= | awk -v root="$1" '
+	{ parent[$1] = $2 }
+	END {
+		print root
+		seen[root] = 1
+		do {
+			more = 0
+			for (p in parent)
+				if (!(p in seen) && (parent[p] in seen)) {
+					seen[p] = 1; print p; more = 1
+				}
+		} while (more)
+	}'
+}
+
+# pid_start PID: when PID started (clock ticks since boot, /proc/PID/stat
+# field 22): with the pid, it names one process even after the pid is
+# reused.
+pid_start() {
+	cut -d")" -f2- "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }'
 }
 
 # running: 0 while the process of $PIDFILE runs.

@@ -52,6 +52,12 @@ mkdir -p "$tmp/suite"
 cp suites/retransmission/initiator_stops_after_response.ike \
     suites/ike_sa_init/ke_modp_one.ike "$tmp/suite/"
 SCRIPTS="$tmp/suite/initiator_stops_after_response.ike $tmp/suite/ke_modp_one.ike"
+# For ci/matrix: a second lasting script before the quick one, so that a
+# job orphaned by SIGKILL of ci/matrix would still be running its next
+# script when the test looks (it once started a daemon after `ci/lab down`).
+mkdir -p "$tmp/msuite"
+cp "$tmp"/suite/*.ike "$tmp/msuite/"
+cp "$tmp/suite/initiator_stops_after_response.ike" "$tmp/msuite/initiator_stops_again.ike"
 
 sw=reference
 sh peers/strongswan/adapter install >/dev/null 2>&1 && sw=strongswan
@@ -124,6 +130,19 @@ midrun() {
 	return 1
 }
 
+# lab_procs PREFIX: " PID(CMDLINE)" for every process whose environment
+# names the lab PREFIX or a lab nested in it (IKETEST_LAB_PREFIX, which
+# ci/matrix, its jobs and whatever they start inherit).
+lab_procs() {
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		{ tr '\0' '\n' <"$d/environ"; } 2>/dev/null |
+		    grep -Eq "^IKETEST_LAB_PREFIX=$1(-|\$)" || continue
+		alive "$p" || continue
+		printf ' %s(%s)' "$p" "$({ tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null | cut -c1-60)"
+	done
+}
+
 # leftovers PREFIX FILE: what is left of the run (nothing: no output),
 # after up to 5 s for processes to finish dying.
 leftovers() {
@@ -139,12 +158,17 @@ leftovers() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	# and what the run started after the record (an orphaned job of a
+	# killed ci/matrix, a daemon it started late): its environment names
+	# the lab
+	late=$(lab_procs "$1")
 	ns=$(lab_ns "$1" | tr '\n' ' ')
 	veths >"$tmp/veth.after"
 	links=$(comm -13 "$tmp/veth.before" "$tmp/veth.after" | tr '\n' ' ')
 	[ -z "$ns" ] || echo "namespaces: $ns"
 	[ -z "$links" ] || echo "host veth links: $links"
 	[ -z "$left_p" ] || echo "processes:$left_p"
+	[ -z "$late" ] || echo "processes of the lab not recorded:$late"
 }
 
 down() {
@@ -161,6 +185,8 @@ check() {
 		ok $? "$1: its own clean-up leaves nothing${left:+ (left: $left)}"
 	fi
 	down "$2"
+	# a second for whatever would start late (an orphaned job)
+	sleep 1
 	left=$(leftovers "$2" "$3")
 	[ -z "$left" ]
 	ok $? "$1, then ci/lab down: no namespace, link or process left ($(wc -l <"$3") pids recorded)${left:+ (left: $left)}"
@@ -171,7 +197,7 @@ check() {
 matrix() {
 	prefix=$3
 	IKETEST_LAB_PREFIX=$3 IKETEST_RUNDIR=/run/iketest-$3 \
-	    $START ci/matrix --iut "$2" --suite "$tmp/suite" --out "$tmp/out" \
+	    $START ci/matrix --iut "$2" --suite "$tmp/msuite" --out "$tmp/out" \
 	    >"$tmp/$3.out" 2>&1 &
 	runner=$!
 	pid=$(midrun "$3" "$runner")
