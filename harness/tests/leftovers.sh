@@ -20,6 +20,10 @@ TOP=${IKETEST_TOP:-.}
 cd "$TOP" || exit 1
 TOP=$(pwd)
 . harness/tests/lib/tap.sh
+# pid_tree (peers/lib.sh reads top)
+# shellcheck disable=SC2034
+top=$TOP
+. peers/lib.sh
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ]; then
@@ -82,27 +86,11 @@ alive() {
 	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
-# descendants PID: PID and every process below it.
-descendants() {
-	ps -eo pid=,ppid= | awk -v root="$1" '
-	{ parent[$1] = $2 }
-	END {
-		print root
-		do {
-			more = 0
-			for (p in parent)
-				if (!(p in seen) && (parent[p] in seen || parent[p] == root)) {
-					seen[p] = 1; print p; more = 1
-				}
-		} while (more)
-	}'
-}
-
 # record PREFIX PID FILE: the pids of a run: PID's tree and every process
 # in the lab's namespaces.
 record() {
 	{
-		descendants "$2"
+		pid_tree "$2"
 		for ns in $(lab_ns "$1"); do
 			ip netns pids "$ns" 2>/dev/null
 		done
